@@ -1,0 +1,52 @@
+// The two messages of the core: a Command asks one aggregate to do something;
+// an Event records what it did. Both are plain values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+
+namespace sagad {
+
+// Identifies one aggregate instance (one event stream). Ids are unique per
+// type, so an order "o-1" and the PlaceOrder saga keyed "o-1" never collide.
+struct StreamId {
+  std::string type;
+  std::string id;
+
+  bool operator==(const StreamId&) const = default;
+  // "Order/o-1": for logs and messages.
+  std::string ToString() const { return type + "/" + id; }
+};
+
+struct Command {
+  std::string command_id;  // idempotency key: resending the same id is harmless
+  StreamId target;         // the one aggregate this command changes
+  std::string type;        // e.g. "ReserveStock"
+  Json payload = Json::object();
+  std::string correlation_id;  // the business transaction (saga id), if any
+  std::string causation_id;    // the message that caused this command, if any
+};
+
+// What Decide emits: the type and payload of a new event. The runtime
+// stamps the rest (stream, version, command id, time) when it commits.
+struct EventData {
+  std::string type;
+  Json payload = Json::object();
+};
+
+struct Event {
+  std::int64_t global_position = 0;  // assigned by the store, 1..n in commit order
+  StreamId stream;
+  std::int64_t version = 0;          // 1..n within the stream, no gaps
+  std::string command_id;            // the command that produced it (its causation)
+  std::string correlation_id;
+  std::string type;
+  Json payload = Json::object();
+  Json metadata;                     // free-form extras; null when absent
+  std::int64_t timestamp_ms = 0;     // wall clock when decided
+};
+
+}  // namespace sagad

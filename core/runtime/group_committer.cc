@@ -1,0 +1,107 @@
+#include "core/runtime/group_committer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace sagad {
+
+GroupCommitter::GroupCommitter(EventStore* store, const RuntimeOptions& options, std::size_t shard_count,
+                               NoticeSink notices, CommitSink committed)
+    : store_(store),
+      options_(options),
+      notices_(std::move(notices)),
+      committed_(std::move(committed)),
+      outbox_(shard_count) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+GroupCommitter::~GroupCommitter() { Stop(); }
+
+void GroupCommitter::Stop() {
+  queue_.Close();
+  if (thread_.joinable()) thread_.join();
+}
+
+void GroupCommitter::Run() {
+  std::vector<AppendJob> jobs;
+  std::size_t take = options_.group_commit ? options_.max_batch_commands : 1;
+  while (queue_.DrainWaitUpTo(jobs, take)) {
+    // Split what was taken by the byte cap; the count cap was applied above.
+    std::size_t begin = 0;
+    while (begin < jobs.size()) {
+      std::size_t end = begin;
+      std::size_t bytes = 0;
+      while (end < jobs.size() && (end == begin || bytes < options_.max_batch_bytes)) {
+        bytes += jobs[end].request.ApproximateBytes();
+        ++end;
+      }
+      CommitBatch(jobs, begin, end);
+      begin = end;
+    }
+  }
+}
+
+void GroupCommitter::CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin, std::size_t end) {
+  std::vector<AppendRequest> batch;
+  batch.reserve(end - begin);
+  for (std::size_t i = begin; i < end; ++i) batch.push_back(std::move(jobs[i].request));
+
+  auto started = std::chrono::steady_clock::now();
+  Result<std::vector<AppendResult>> results = store_->Append(batch);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  stats_.append_micros += static_cast<std::uint64_t>(micros.count());
+  stats_.batches++;
+  stats_.commands += end - begin;
+
+  std::vector<Event> duplicates;
+  if (!results.ok()) {
+    stats_.store_failures++;
+    spdlog::warn("store append of {} commands failed: {}", end - begin, results.status().ToString());
+  }
+  for (std::size_t i = begin; i < end; ++i) {
+    AppendJob& job = jobs[i];
+    CommitNotice notice;
+    notice.stream_key = std::move(job.stream_key);
+    notice.epoch = job.epoch;
+    if (!results.ok()) {
+      notice.kind = CommitNotice::Kind::kFailed;
+      job.pending.done(CommandResult{results.status().WithContext("commit failed, nothing was written; resend"), {}, false});
+      outbox_[job.shard].push_back(std::move(notice));
+      continue;
+    }
+    AppendResult& r = (*results)[i - begin];
+    bool probe = batch[i - begin].duplicate_probe;
+    switch (r.outcome) {
+      case AppendOutcome::kAppended:
+        notice.kind = CommitNotice::Kind::kAppended;
+        notice.version = r.events.back().version;
+        stats_.events += r.events.size();
+        job.pending.done(CommandResult{Status::Ok(), std::move(r.events), false});
+        break;
+      case AppendOutcome::kDuplicate:
+        stats_.duplicates++;
+        notice.kind = probe ? CommitNotice::Kind::kProbeDuplicate : CommitNotice::Kind::kDuplicate;
+        duplicates.insert(duplicates.end(), r.events.begin(), r.events.end());
+        job.pending.done(CommandResult{Status::Ok(), std::move(r.events), true});
+        break;
+      case AppendOutcome::kConflict:
+        stats_.conflicts++;
+        notice.kind = CommitNotice::Kind::kConflict;
+        notice.pending = std::move(job.pending);
+        break;
+      case AppendOutcome::kNotApplied:
+        notice.kind = CommitNotice::Kind::kProbeNotApplied;
+        notice.pending = std::move(job.pending);
+        notice.probe_answer = std::move(job.probe_answer);
+        break;
+    }
+    outbox_[job.shard].push_back(std::move(notice));
+  }
+  if (results.ok()) committed_(duplicates);
+  for (std::size_t shard = 0; shard < outbox_.size(); ++shard) {
+    if (!outbox_[shard].empty()) notices_(shard, outbox_[shard]);
+  }
+}
+
+}  // namespace sagad

@@ -1,0 +1,69 @@
+// GroupCommitter: the one writer. Shards hand it decided commands; it appends
+// whatever has queued up in one store transaction, then answers the clients
+// and tells the shards.
+//
+// This is leveldb's write path (DBImpl::Write / BuildBatchGroup) with one
+// difference: the leader is a dedicated thread rather than the first caller,
+// because our callers are shard threads that must keep deciding while a
+// write is in flight. The batching is the same: everything that queued during
+// the previous write goes into the next one, up to a count and byte cap, so
+// the batch grows with load and an idle system commits a lone command at once.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "core/runtime/append_job.h"
+#include "core/runtime/mailbox.h"
+#include "core/runtime/runtime_options.h"
+
+namespace sagad {
+
+struct CommitterStats {
+  std::atomic<std::uint64_t> batches{0};
+  std::atomic<std::uint64_t> commands{0};
+  std::atomic<std::uint64_t> events{0};
+  std::atomic<std::uint64_t> duplicates{0};
+  std::atomic<std::uint64_t> conflicts{0};
+  std::atomic<std::uint64_t> store_failures{0};
+  std::atomic<std::uint64_t> append_micros{0};  // time spent in EventStore::Append
+};
+
+class GroupCommitter {
+ public:
+  // Delivers notices to shard `shard`.
+  using NoticeSink = std::function<void(std::size_t shard, std::vector<CommitNotice>& notices)>;
+  // Called after each durable batch with the originals of the duplicates it
+  // found (they are published again).
+  using CommitSink = std::function<void(std::vector<Event>& duplicates)>;
+
+  GroupCommitter(EventStore* store, const RuntimeOptions& options, std::size_t shard_count,
+                 NoticeSink notices, CommitSink committed);
+  ~GroupCommitter();
+
+  // False once stopping: the jobs were not taken.
+  bool Submit(std::vector<AppendJob>& jobs) { return queue_.PushAll(jobs); }
+
+  // Commits what is queued, then stops the writer thread.
+  void Stop();
+
+  const CommitterStats& stats() const { return stats_; }
+  std::size_t queue_depth() const { return queue_.size(); }
+
+ private:
+  void Run();
+  void CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin, std::size_t end);
+
+  EventStore* store_;
+  RuntimeOptions options_;
+  NoticeSink notices_;
+  CommitSink committed_;
+  Mailbox<AppendJob> queue_;
+  CommitterStats stats_;
+  std::vector<std::vector<CommitNotice>> outbox_;  // per shard
+  std::thread thread_;
+};
+
+}  // namespace sagad

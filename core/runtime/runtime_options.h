@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <thread>
+
+#include "core/clock.h"
+
+namespace sagad {
+
+struct RuntimeOptions {
+  // Shards (threads that decide). Each aggregate belongs to one shard by a
+  // hash of its id. Default: one per hardware thread.
+  int shards = static_cast<int>(std::thread::hardware_concurrency() ? std::thread::hardware_concurrency() : 2);
+  // Aggregates kept in memory per shard (LRU); a miss reloads from the store.
+  std::size_t cache_capacity_per_shard = 200'000;
+  // Save a snapshot with the append every this many events of an aggregate
+  // (0 = never). Only for types that support snapshots.
+  std::int64_t snapshot_every = 100;
+  // Group commit bounds: one store transaction carries at most this many
+  // commands / approximate bytes. The batch is whatever queued while the
+  // previous write was in flight: no timer, no added latency when idle.
+  std::size_t max_batch_commands = 8192;
+  std::size_t max_batch_bytes = 16 << 20;
+  // false: one store transaction per command (the naive baseline).
+  bool group_commit = true;
+  // How often a command is re-decided after a version conflict before it is
+  // answered Conflict.
+  int max_conflict_retries = 5;
+  const Clock* clock = SystemClock::Default();
+};
+
+}  // namespace sagad

@@ -1,0 +1,289 @@
+#include "core/runtime/shard.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "core/runtime/group_committer.h"
+
+namespace sagad {
+
+std::string StreamKey(const StreamId& stream) {
+  std::string key;
+  key.reserve(stream.type.size() + stream.id.size() + 1);
+  key.append(stream.type).push_back('\x1f');
+  key.append(stream.id);
+  return key;
+}
+
+Shard::Shard(std::size_t index, EventStore* store, const AggregateRegistry* registry,
+             const RuntimeOptions& options, GroupCommitter* committer)
+    : index_(index), store_(store), registry_(registry), options_(options), committer_(committer) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+Shard::~Shard() { Stop(); }
+
+void Shard::Stop() {
+  mailbox_.Close();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Shard::Run() {
+  std::vector<ShardMessage> messages;
+  while (mailbox_.DrainWait(messages)) {
+    for (ShardMessage& m : messages) {
+      if (auto* p = std::get_if<PendingCommand>(&m)) {
+        HandleCommand(std::move(*p));
+      } else {
+        HandleNotice(std::move(std::get<CommitNotice>(m)));
+      }
+    }
+    FlushOutbox();
+    TrimCache();
+  }
+  // Closed: whatever could not be handed to the committer is answered.
+  for (AppendJob& job : outbox_) job.pending.done(CommandResult{Status::Unavailable("runtime is stopping"), {}, false});
+  outbox_.clear();
+}
+
+void Shard::FlushOutbox() {
+  if (outbox_.empty()) return;
+  if (!committer_->Submit(outbox_)) {
+    for (AppendJob& job : outbox_) {
+      job.pending.done(CommandResult{Status::Unavailable("runtime is stopping"), {}, false});
+    }
+    outbox_.clear();
+  }
+}
+
+void Shard::HandleCommand(PendingCommand p) {
+  if (p.arrival == 0) p.arrival = ++arrivals_;
+  const AggregateBehavior* behavior = registry_->Find(p.command.target.type);
+  if (!behavior) {
+    p.done(CommandResult{Status::InvalidArgument("unknown aggregate type '" + p.command.target.type + "'"), {}, false});
+    return;
+  }
+  std::string key = StreamKey(p.command.target);
+  Status error;
+  Instance* inst = Acquire(p.command.target, key, behavior, &error);
+  if (!inst) {
+    p.done(CommandResult{error, {}, false});
+    return;
+  }
+  if (inst->stale || !inst->waiting.empty()) {
+    HoldInOrder(*inst, std::move(p));
+    ResumeIfReady(*inst);
+    return;
+  }
+  Decide(*inst, std::move(p));
+}
+
+void Shard::Decide(Instance& inst, PendingCommand p) {
+  Decision decision = inst.behavior->Decide(*inst.state, p.command);
+  AppendJob job;
+  job.stream_key = inst.key;
+  job.shard = index_;
+  job.epoch = inst.epoch;
+  AppendRequest& r = job.request;
+  r.stream = inst.stream;
+  r.command_id = p.command.command_id;
+  r.correlation_id = p.command.correlation_id;
+  r.timestamp_ms = options_.clock->NowMs();
+  if (!p.command.causation_id.empty()) r.metadata = Json{{"causation_id", p.command.causation_id}};
+
+  if (!decision.ok() && !decision.status().Is(StatusCode::kRejected)) {
+    // The request itself is wrong (bad payload, unknown command): no state
+    // was involved, answer at once.
+    p.done(CommandResult{decision.status(), {}, false});
+    return;
+  }
+  if (!decision.ok() || decision->empty()) {
+    // A refusal or a no-op may be the resend of a command that was applied
+    // before (the state now says "already done"), and it was decided on
+    // state that may still be in flight. Both are settled by a probe queued
+    // behind the in-flight writes.
+    r.duplicate_probe = true;
+    r.expected_version = inst.version;
+    job.probe_answer = decision.status();
+    job.pending = std::move(p);
+    inst.in_flight++;
+    outbox_.push_back(std::move(job));
+    return;
+  }
+
+  r.expected_version = inst.version;
+  r.events = std::move(decision).value();
+  Event applied;
+  applied.stream = inst.stream;
+  applied.command_id = r.command_id;
+  applied.correlation_id = r.correlation_id;
+  applied.timestamp_ms = r.timestamp_ms;
+  for (EventData& data : r.events) {
+    applied.version = ++inst.version;
+    applied.type = data.type;
+    applied.payload = std::move(data.payload);
+    inst.behavior->Evolve(*inst.state, applied);
+    data.payload = std::move(applied.payload);
+  }
+  if (options_.snapshot_every > 0 && inst.behavior->SupportsSnapshots() &&
+      inst.version - inst.snapshot_version >= options_.snapshot_every) {
+    r.snapshot = inst.behavior->Snapshot(*inst.state);
+    inst.snapshot_version = inst.version;
+  }
+  job.pending = std::move(p);
+  inst.in_flight++;
+  outbox_.push_back(std::move(job));
+}
+
+void Shard::HandleNotice(CommitNotice n) {
+  auto it = instances_.find(n.stream_key);
+  if (it == instances_.end()) {
+    // Cannot happen: an instance with jobs in flight is never evicted.
+    spdlog::error("shard {}: notice for unknown aggregate {}", index_, n.stream_key);
+    if (n.pending.done) n.pending.done(CommandResult{Status::Internal("aggregate vanished from its shard"), {}, false});
+    return;
+  }
+  Instance& inst = *it->second;
+  inst.in_flight--;
+  switch (n.kind) {
+    case CommitNotice::Kind::kAppended:
+    case CommitNotice::Kind::kProbeDuplicate:
+      break;
+    case CommitNotice::Kind::kDuplicate:
+    case CommitNotice::Kind::kFailed:
+      MarkStale(inst);
+      break;
+    case CommitNotice::Kind::kConflict:
+      MarkStale(inst);
+      if (++n.pending.conflicts > options_.max_conflict_retries) {
+        n.pending.done(CommandResult{
+            Status::Conflict("aggregate " + inst.stream.ToString() + " kept changing under this command; resend"),
+            {}, false});
+      } else {
+        HoldInOrder(inst, std::move(n.pending));
+      }
+      break;
+    case CommitNotice::Kind::kProbeNotApplied:
+      if (n.epoch == inst.epoch) {
+        n.pending.done(CommandResult{n.probe_answer, {}, false});
+      } else {
+        HoldInOrder(inst, std::move(n.pending));  // decided on state that did not land
+      }
+      break;
+  }
+  ResumeIfReady(inst);
+}
+
+void Shard::MarkStale(Instance& inst) {
+  if (!inst.stale) {
+    inst.stale = true;
+    inst.epoch++;
+  }
+}
+
+void Shard::HoldInOrder(Instance& inst, PendingCommand p) {
+  auto pos = std::upper_bound(inst.waiting.begin(), inst.waiting.end(), p.arrival,
+                              [](std::uint64_t arrival, const PendingCommand& w) { return arrival < w.arrival; });
+  inst.waiting.insert(pos, std::move(p));
+}
+
+// Once nothing of an instance is in flight, a stale one is reloaded and its
+// held commands are decided in arrival order.
+void Shard::ResumeIfReady(Instance& inst) {
+  if (inst.in_flight > 0) return;
+  if (inst.stale) {
+    Status s = Reload(inst);
+    if (!s.ok()) {
+      std::vector<PendingCommand> held = std::move(inst.waiting);
+      Evict(inst.key);
+      for (PendingCommand& p : held) p.done(CommandResult{s, {}, false});
+      return;
+    }
+  }
+  std::vector<PendingCommand> held = std::move(inst.waiting);
+  inst.waiting.clear();
+  for (PendingCommand& p : held) Decide(inst, std::move(p));
+}
+
+Status Shard::Reload(Instance& inst) {
+  Result<StoredStream> stored = store_->Load(inst.stream);
+  if (!stored.ok()) return stored.status().WithContext("loading " + inst.stream.ToString());
+  std::unique_ptr<StateBox> state;
+  std::vector<Event> events = std::move(stored->events);
+  std::int64_t base_version = 0;
+  if (stored->snapshot) {
+    Result<std::unique_ptr<StateBox>> restored = inst.behavior->Restore(stored->snapshot->state);
+    if (restored.ok()) {
+      state = std::move(restored).value();
+      base_version = stored->snapshot->version;
+    } else {
+      // An unreadable snapshot is only a lost shortcut: rebuild from events.
+      spdlog::warn("snapshot of {} unusable ({}); replaying its events", inst.stream.ToString(),
+                   restored.status().ToString());
+      Result<std::vector<Event>> all = store_->ReadStream(inst.stream, 1, stored->version);
+      if (!all.ok()) return all.status();
+      events = std::move(all).value();
+    }
+  }
+  if (!state) state = inst.behavior->NewState();
+  std::int64_t expect = base_version;
+  for (const Event& e : events) {
+    if (e.version != ++expect) {
+      return Status::Corruption("stream " + inst.stream.ToString() + " has a gap before version " +
+                                std::to_string(e.version));
+    }
+    inst.behavior->Evolve(*state, e);
+  }
+  inst.state = std::move(state);
+  inst.version = stored->version;
+  inst.snapshot_version = stored->snapshot ? stored->snapshot->version : 0;
+  inst.stale = false;
+  return Status::Ok();
+}
+
+Shard::Instance* Shard::Acquire(const StreamId& stream, const std::string& key, const AggregateBehavior* behavior,
+                                Status* error) {
+  auto it = instances_.find(key);
+  if (it != instances_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second);  // most recently used
+    return &*it->second;
+  }
+  Instance inst;
+  inst.stream = stream;
+  inst.key = key;
+  inst.behavior = behavior;
+  *error = Reload(inst);
+  if (!error->ok()) return nullptr;
+  lru_.push_front(std::move(inst));
+  instances_.emplace(key, lru_.begin());
+  cached_.store(instances_.size());
+  return &lru_.front();
+}
+
+void Shard::Evict(const std::string& key) {
+  auto it = instances_.find(key);
+  if (it == instances_.end()) return;
+  lru_.erase(it->second);
+  instances_.erase(it);
+  cached_.store(instances_.size());
+}
+
+// Drops least recently used instances beyond the capacity; busy ones (with
+// writes in flight or commands held) stay.
+void Shard::TrimCache() {
+  if (instances_.size() <= options_.cache_capacity_per_shard) return;
+  auto it = lru_.end();
+  std::size_t excess = instances_.size() - options_.cache_capacity_per_shard;
+  while (excess > 0 && it != lru_.begin()) {
+    --it;
+    if (it->in_flight == 0 && it->waiting.empty()) {
+      instances_.erase(it->key);
+      it = lru_.erase(it);
+      --excess;
+    }
+  }
+  cached_.store(instances_.size());
+}
+
+}  // namespace sagad
