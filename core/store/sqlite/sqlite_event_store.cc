@@ -631,6 +631,11 @@ Result<std::vector<std::string>> SqliteEventStore::ListStreams(const std::string
 }  // namespace
 
 Result<std::unique_ptr<EventStore>> OpenSqliteEventStore(const std::string& path, const SqliteOptions& options) {
+  // SQLite's allocation statistics take a process-wide mutex on every
+  // malloc, which serialises our reader threads. We never read them. This
+  // only takes effect before SQLite initialises; later calls are no-ops.
+  static const bool memstatus_off = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK; }();
+  (void)memstatus_off;
   if (path.empty()) return Status::InvalidArgument("the SQLite store needs a file path (sqlite:PATH)");
   auto store = std::make_unique<SqliteEventStore>();
   Status s = store->Open(path, options);
