@@ -41,6 +41,8 @@ struct CommitNotice {
   };
   Kind kind = Kind::kAppended;
   std::string stream_key;
+  std::string command_id;
+  bool probe = false;
   std::uint64_t epoch = 0;
   std::int64_t version = 0;  // kAppended: the stream's durable version
   PendingCommand pending;    // kConflict, kProbeNotApplied

@@ -79,6 +79,10 @@ void EventPublisher::Run() {
       if (!s.ok()) {
         spdlog::warn("consumer {}: delivery after position {} failed ({}); retrying", consumer_, delivered_.load(),
                      s.ToString());
+        {
+          std::lock_guard lock(mu_);
+          stopping = stopping_;
+        }
         if (stopping) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(options_.retry_pause_ms));
         continue;

@@ -42,36 +42,68 @@ void GroupCommitter::Run() {
   }
 }
 
+bool GroupCommitter::DecidedOnBrokenSpeculation(const AppendJob& job) {
+  if (broken_epochs_.empty()) return false;
+  auto it = broken_epochs_.find(job.stream_key);
+  if (it == broken_epochs_.end()) return false;
+  if (job.epoch > it->second) {
+    broken_epochs_.erase(it);  // decided after the reload
+    return false;
+  }
+  return !job.request.duplicate_probe;  // probes never write: let them ask
+}
+
 void GroupCommitter::CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin, std::size_t end) {
   std::vector<AppendRequest> batch;
+  std::vector<AppendJob*> sent;
   batch.reserve(end - begin);
-  for (std::size_t i = begin; i < end; ++i) batch.push_back(std::move(jobs[i].request));
+  sent.reserve(end - begin);
+  for (std::size_t i = begin; i < end; ++i) {
+    AppendJob& job = jobs[i];
+    if (DecidedOnBrokenSpeculation(job)) {
+      CommitNotice notice;
+      notice.kind = CommitNotice::Kind::kConflict;
+      notice.stream_key = std::move(job.stream_key);
+      notice.command_id = job.request.command_id;
+      notice.epoch = job.epoch;
+      notice.pending = std::move(job.pending);
+      outbox_[job.shard].push_back(std::move(notice));
+      continue;
+    }
+    sent.push_back(&job);
+    batch.push_back(std::move(job.request));
+  }
 
   auto started = std::chrono::steady_clock::now();
-  Result<std::vector<AppendResult>> results = store_->Append(batch);
+  Result<std::vector<AppendResult>> results =
+      batch.empty() ? Result<std::vector<AppendResult>>(std::vector<AppendResult>{}) : store_->Append(batch);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   stats_.append_micros += static_cast<std::uint64_t>(micros.count());
-  stats_.batches++;
-  stats_.commands += end - begin;
+  if (!batch.empty()) stats_.batches++;
+  stats_.commands += batch.size();
 
   std::vector<Event> duplicates;
   if (!results.ok()) {
     stats_.store_failures++;
-    spdlog::warn("store append of {} commands failed: {}", end - begin, results.status().ToString());
+    spdlog::warn("store append of {} commands failed: {}", batch.size(), results.status().ToString());
   }
-  for (std::size_t i = begin; i < end; ++i) {
-    AppendJob& job = jobs[i];
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    AppendJob& job = *sent[i];
     CommitNotice notice;
     notice.stream_key = std::move(job.stream_key);
+    notice.command_id = batch[i].command_id;
+    notice.probe = batch[i].duplicate_probe;
     notice.epoch = job.epoch;
     if (!results.ok()) {
       notice.kind = CommitNotice::Kind::kFailed;
+      if (!notice.probe) broken_epochs_[notice.stream_key] = job.epoch;
       job.pending.done(CommandResult{results.status().WithContext("commit failed, nothing was written; resend"), {}, false});
       outbox_[job.shard].push_back(std::move(notice));
       continue;
     }
-    AppendResult& r = (*results)[i - begin];
-    bool probe = batch[i - begin].duplicate_probe;
+    AppendResult& r = (*results)[i];
+    bool probe = notice.probe;
+    if (!probe && r.outcome != AppendOutcome::kAppended) broken_epochs_[notice.stream_key] = job.epoch;
     switch (r.outcome) {
       case AppendOutcome::kAppended:
         notice.kind = CommitNotice::Kind::kAppended;
@@ -98,7 +130,7 @@ void GroupCommitter::CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin
     }
     outbox_[job.shard].push_back(std::move(notice));
   }
-  if (results.ok()) committed_(duplicates);
+  if (results.ok() && !batch.empty()) committed_(duplicates);
   for (std::size_t shard = 0; shard < outbox_.size(); ++shard) {
     if (!outbox_[shard].empty()) notices_(shard, outbox_[shard]);
   }

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/runtime/append_job.h"
@@ -55,6 +56,7 @@ class GroupCommitter {
  private:
   void Run();
   void CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin, std::size_t end);
+  bool DecidedOnBrokenSpeculation(const AppendJob& job);
 
   EventStore* store_;
   RuntimeOptions options_;
@@ -63,6 +65,12 @@ class GroupCommitter {
   Mailbox<AppendJob> queue_;
   CommitterStats stats_;
   std::vector<std::vector<CommitNotice>> outbox_;  // per shard
+  // Streams whose write of some epoch did not land (failed, conflict,
+  // duplicate). Jobs of that epoch still arriving were decided on top of it
+  // before the shard knew: they are turned back as conflicts without being
+  // written, even if their expected version happens to match the store.
+  // An entry goes when a job of a newer epoch (after the reload) arrives.
+  std::unordered_map<std::string, std::uint64_t> broken_epochs_;
   std::thread thread_;
 };
 

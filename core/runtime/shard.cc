@@ -42,19 +42,54 @@ void Shard::Run() {
     FlushOutbox();
     TrimCache();
   }
-  // Closed: whatever could not be handed to the committer is answered.
-  for (AppendJob& job : outbox_) job.pending.done(CommandResult{Status::Unavailable("runtime is stopping"), {}, false});
-  outbox_.clear();
+  // Closed: every job was settled by FlushOutbox. Commands still held wait
+  // for notices that will not come: answer them.
+  for (Instance& inst : lru_) {
+    for (PendingCommand& p : inst.waiting) p.done(CommandResult{Status::Unavailable("runtime is stopping"), {}, false});
+    inst.waiting.clear();
+  }
 }
 
+// Hands decided jobs to the committer. Once it has stopped, refused jobs are
+// settled like a failed commit (answered Unavailable, their aggregate marked
+// stale), which may decide held commands again: loop until nothing is left.
 void Shard::FlushOutbox() {
-  if (outbox_.empty()) return;
-  if (!committer_->Submit(outbox_)) {
-    for (AppendJob& job : outbox_) {
-      job.pending.done(CommandResult{Status::Unavailable("runtime is stopping"), {}, false});
-    }
+  while (!outbox_.empty()) {
+    if (committer_->Submit(outbox_)) return;
+    std::vector<AppendJob> refused = std::move(outbox_);
     outbox_.clear();
+    for (AppendJob& job : refused) {
+      job.pending.done(CommandResult{Status::Unavailable("runtime is stopping"), {}, false});
+      CommitNotice failed;
+      failed.kind = CommitNotice::Kind::kFailed;
+      failed.stream_key = std::move(job.stream_key);
+      failed.command_id = std::move(job.request.command_id);
+      failed.probe = job.request.duplicate_probe;
+      failed.epoch = job.epoch;
+      HandleNotice(std::move(failed));
+    }
   }
+}
+
+void Shard::Submit(Instance& inst, AppendJob job) {
+  inst.in_flight++;
+  if (!job.request.duplicate_probe) inst.in_flight_ids[job.request.command_id]++;
+  outbox_.push_back(std::move(job));
+}
+
+// A resend of a command whose write is still in flight: a probe queued behind
+// the original answers it with the original's events once they are durable.
+void Shard::AskForOriginal(Instance& inst, PendingCommand p) {
+  AppendJob job;
+  job.stream_key = inst.key;
+  job.shard = index_;
+  job.epoch = inst.epoch;
+  job.request.stream = inst.stream;
+  job.request.command_id = p.command.command_id;
+  job.request.duplicate_probe = true;
+  job.probe_answer = Status::Unavailable("the first delivery of this command did not land; resend");
+  job.pending = std::move(p);
+  Submit(inst, std::move(job));
 }
 
 void Shard::HandleCommand(PendingCommand p) {
@@ -80,6 +115,10 @@ void Shard::HandleCommand(PendingCommand p) {
 }
 
 void Shard::Decide(Instance& inst, PendingCommand p) {
+  if (inst.in_flight_ids.count(p.command.command_id)) {
+    AskForOriginal(inst, std::move(p));
+    return;
+  }
   Decision decision = inst.behavior->Decide(*inst.state, p.command);
   AppendJob job;
   job.stream_key = inst.key;
@@ -107,8 +146,7 @@ void Shard::Decide(Instance& inst, PendingCommand p) {
     r.expected_version = inst.version;
     job.probe_answer = decision.status();
     job.pending = std::move(p);
-    inst.in_flight++;
-    outbox_.push_back(std::move(job));
+    Submit(inst, std::move(job));
     return;
   }
 
@@ -132,8 +170,7 @@ void Shard::Decide(Instance& inst, PendingCommand p) {
     inst.snapshot_version = inst.version;
   }
   job.pending = std::move(p);
-  inst.in_flight++;
-  outbox_.push_back(std::move(job));
+  Submit(inst, std::move(job));
 }
 
 void Shard::HandleNotice(CommitNotice n) {
@@ -146,6 +183,10 @@ void Shard::HandleNotice(CommitNotice n) {
   }
   Instance& inst = *it->second;
   inst.in_flight--;
+  if (!n.probe) {
+    auto id = inst.in_flight_ids.find(n.command_id);
+    if (id != inst.in_flight_ids.end() && --id->second == 0) inst.in_flight_ids.erase(id);
+  }
   switch (n.kind) {
     case CommitNotice::Kind::kAppended:
     case CommitNotice::Kind::kProbeDuplicate:
@@ -154,9 +195,13 @@ void Shard::HandleNotice(CommitNotice n) {
     case CommitNotice::Kind::kFailed:
       MarkStale(inst);
       break;
-    case CommitNotice::Kind::kConflict:
+    case CommitNotice::Kind::kConflict: {
+      // A conflict of a job decided on speculation already known to be
+      // wrong (its epoch is old) is our own doing, not another writer's:
+      // it does not count towards the retries.
+      bool another_writer = n.epoch == inst.epoch;
       MarkStale(inst);
-      if (++n.pending.conflicts > options_.max_conflict_retries) {
+      if (another_writer && ++n.pending.conflicts > options_.max_conflict_retries) {
         n.pending.done(CommandResult{
             Status::Conflict("aggregate " + inst.stream.ToString() + " kept changing under this command; resend"),
             {}, false});
@@ -164,6 +209,7 @@ void Shard::HandleNotice(CommitNotice n) {
         HoldInOrder(inst, std::move(n.pending));
       }
       break;
+    }
     case CommitNotice::Kind::kProbeNotApplied:
       if (n.epoch == inst.epoch) {
         n.pending.done(CommandResult{n.probe_answer, {}, false});

@@ -61,6 +61,10 @@ class Shard {
     std::uint64_t epoch = 0;           // bumped whenever speculation went wrong
     bool stale = false;                // reload before deciding again
     std::vector<PendingCommand> waiting;  // held while stale, in arrival order
+    // Command ids with a write in flight: a resend of one is not decided
+    // again (that would build on its own speculative events) but asks the
+    // store, behind the original, for the original's events.
+    std::unordered_map<std::string, int> in_flight_ids;
   };
   using Lru = std::list<Instance>;
 
@@ -77,6 +81,8 @@ class Shard {
   void Evict(const std::string& key);
   void TrimCache();
   void FlushOutbox();
+  void Submit(Instance& inst, AppendJob job);
+  void AskForOriginal(Instance& inst, PendingCommand p);
 
   std::size_t index_;
   EventStore* store_;

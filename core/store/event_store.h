@@ -11,6 +11,11 @@
 //  * (stream, command id) is unique. A request whose command id the stream
 //    already has is a Duplicate and comes back with the events the command
 //    produced the first time; nothing is written for it.
+//  * The requests of one stream in a batch form a chain, each decided on top
+//    of the one before: once one of them is not appended (Conflict or
+//    Duplicate), the later ones of that stream in the batch are Conflict,
+//    even if their expected version happens to match (another writer's
+//    event may sit where the missing one should be).
 //  * Global positions are assigned in commit order, 1..n, without gaps in a
 //    successful append.
 #pragma once

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_set>
 
 namespace sagad {
 namespace {
@@ -131,6 +132,9 @@ Result<std::vector<PlannedRequest>> PlanAppend(const StreamDirectory& directory,
   // this batch.
   std::unordered_map<std::string, std::int64_t> batch_versions;
   std::unordered_map<std::string, int> batch_commands;
+  // Streams where a request of this batch was not appended: the later ones
+  // were decided on top of it (see the contract in event_store.h).
+  std::unordered_set<std::string> broken_chains;
   std::int64_t next_position = last_position + 1;
 
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -151,6 +155,7 @@ Result<std::vector<PlannedRequest>> PlanAppend(const StreamDirectory& directory,
     if (auto earlier = batch_commands.find(command_key); earlier != batch_commands.end()) {
       p.outcome = AppendOutcome::kDuplicate;
       p.duplicate_of_request = earlier->second;
+      if (!r.duplicate_probe) broken_chains.insert(stream_key);
       continue;
     }
     if (std::optional<std::int64_t> candidate = directory.CommandCandidate(r.stream, r.command_id)) {
@@ -159,6 +164,7 @@ Result<std::vector<PlannedRequest>> PlanAppend(const StreamDirectory& directory,
       if (*stored == r.command_id) {
         p.outcome = AppendOutcome::kDuplicate;
         p.duplicate_of_position = *candidate;
+        if (!r.duplicate_probe) broken_chains.insert(stream_key);
         continue;
       }
       p.exact_command_key = true;  // a fingerprint collision, not a duplicate
@@ -169,9 +175,10 @@ Result<std::vector<PlannedRequest>> PlanAppend(const StreamDirectory& directory,
     }
     auto bv = batch_versions.find(stream_key);
     std::int64_t version = bv != batch_versions.end() ? bv->second : directory.VersionOf(r.stream);
-    if (r.expected_version != version) {
+    if (r.expected_version != version || broken_chains.count(stream_key)) {
       p.outcome = AppendOutcome::kConflict;
       p.current_version = version;
+      broken_chains.insert(stream_key);
       continue;
     }
     p.outcome = AppendOutcome::kAppended;
