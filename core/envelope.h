@@ -21,6 +21,28 @@ struct StreamId {
   std::string ToString() const { return type + "/" + id; }
 };
 
+// An unambiguous map key for a stream: length-prefixed, so no choice of
+// characters in a type or id can make two streams share a key.
+inline std::string StreamKey(const StreamId& stream) {
+  std::string key = std::to_string(stream.type.size());
+  key.reserve(key.size() + stream.type.size() + stream.id.size() + 1);
+  key.push_back(':');
+  key.append(stream.type);
+  key.append(stream.id);
+  return key;
+}
+
+// The same for a (stream, command id) pair.
+inline std::string StreamCommandKey(const StreamId& stream, const std::string& command_id) {
+  std::string key;
+  for (const std::string* part : {&stream.type, &stream.id, &command_id}) {
+    key.append(std::to_string(part->size()));
+    key.push_back(':');
+    key.append(*part);
+  }
+  return key;
+}
+
 struct Command {
   std::string command_id;  // idempotency key: resending the same id is harmless
   StreamId target;         // the one aggregate this command changes

@@ -6,8 +6,10 @@ namespace sagad {
 
 Result<Json> ParseJson(std::string_view text, int max_depth) {
   bool too_deep = false;
-  auto limit_depth = [&](int depth, Json::parse_event_t, Json&) {
-    if (depth > max_depth) too_deep = true;
+  // nlohmann reports a container's start at its parent's depth.
+  auto limit_depth = [&](int depth, Json::parse_event_t event, Json&) {
+    bool opens = event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
+    if ((opens ? depth + 1 : depth) > max_depth) too_deep = true;
     return !too_deep;
   };
   try {
@@ -16,7 +18,7 @@ Result<Json> ParseJson(std::string_view text, int max_depth) {
       return Status::InvalidArgument("JSON nested deeper than " + std::to_string(max_depth) + " levels");
     }
     return value;
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
     if (too_deep) {
       return Status::InvalidArgument("JSON nested deeper than " + std::to_string(max_depth) + " levels");
     }

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/store/forwarding_event_store.h"
 #include "core/store/memory/memory_event_store.h"
 #include "core/store/sqlite/sqlite_event_store.h"
 #include "core/testing/bank_account.h"
@@ -31,30 +32,11 @@
 namespace sagad {
 namespace {
 
+using testing::Deposit;
+using testing::Numbered;
+using testing::Withdraw;
+
 constexpr auto kGenerousWait = std::chrono::seconds(30);
-
-// "prefix" + number (spelled out: GCC 12 warns falsely on the operator+ form).
-std::string Id(std::string_view prefix, std::int64_t n) {
-  std::string s(prefix);
-  s += std::to_string(n);
-  return s;
-}
-
-Command AccountCommand(const std::string& type, const std::string& account, const std::string& command_id,
-                       std::int64_t amount) {
-  Command c;
-  c.command_id = command_id;
-  c.target = {"BankAccount", account};
-  c.type = type;
-  c.payload = {{"amount", amount}};
-  return c;
-}
-Command Deposit(const std::string& account, const std::string& command_id, std::int64_t amount) {
-  return AccountCommand("Deposit", account, command_id, amount);
-}
-Command Withdraw(const std::string& account, const std::string& command_id, std::int64_t amount) {
-  return AccountCommand("Withdraw", account, command_id, amount);
-}
 
 std::string Positions(const std::vector<Event>& events) {
   std::string out;
@@ -220,35 +202,17 @@ struct StopOnExit {
 };
 
 // Counts the store's Load calls (each one is a cache miss or a reload).
-class CountingStore final : public EventStore {
+class CountingStore final : public ForwardingEventStore {
  public:
-  explicit CountingStore(EventStore* inner) : inner_(inner) {}
+  using ForwardingEventStore::ForwardingEventStore;
   std::int64_t loads() const { return loads_.load(); }
 
-  Result<std::vector<AppendResult>> Append(const std::vector<AppendRequest>& batch) override {
-    return inner_->Append(batch);
-  }
   Result<StoredStream> Load(const StreamId& stream) override {
     loads_++;
-    return inner_->Load(stream);
+    return inner()->Load(stream);
   }
-  Result<std::vector<Event>> ReadStream(const StreamId& s, std::int64_t from, std::int64_t to) override {
-    return inner_->ReadStream(s, from, to);
-  }
-  Result<std::vector<Event>> ReadAll(std::int64_t after, std::size_t limit) override {
-    return inner_->ReadAll(after, limit);
-  }
-  Result<std::vector<Event>> FindByCommand(const StreamId& s, const std::string& id) override {
-    return inner_->FindByCommand(s, id);
-  }
-  Status SaveSnapshot(const Snapshot& s) override { return inner_->SaveSnapshot(s); }
-  Result<std::int64_t> LoadCheckpoint(const std::string& c) override { return inner_->LoadCheckpoint(c); }
-  Status SaveCheckpoint(const std::string& c, std::int64_t p) override { return inner_->SaveCheckpoint(c, p); }
-  std::int64_t LastPosition() const override { return inner_->LastPosition(); }
-  Result<std::vector<std::string>> ListStreams(const std::string& t) override { return inner_->ListStreams(t); }
 
  private:
-  EventStore* inner_;
   std::atomic<std::int64_t> loads_{0};
 };
 
@@ -344,7 +308,7 @@ TEST_F(AggregateRuntimeTest, MalformedCommandsAreInvalidArgumentAndWriteNothing)
   int n = 0;
   for (const Case& bad : cases) {
     SCOPED_TRACE(bad.what);
-    Command command = Deposit("a", Id("bad", ++n), 5);
+    Command command = Deposit("a", Numbered("bad", ++n), 5);
     bad.spoil(command);
     auto answered = std::make_shared<std::promise<CommandResult>>();
     std::future<CommandResult> f = answered->get_future();
@@ -399,7 +363,7 @@ TEST_F(AggregateRuntimeTest, StopAnswersEveryCommandSentBeforeIt) {
   std::vector<std::atomic<int>> calls(kCommands);
   std::vector<CommandResult> results(kCommands);
   for (int i = 0; i < kCommands; ++i) {
-    runtime_->Send(Deposit(Id("acc", i % 7), Id("s", i), 1), [&, i](CommandResult r) {
+    runtime_->Send(Deposit(Numbered("acc", i % 7), Numbered("s", i), 1), [&, i](CommandResult r) {
       results[i] = std::move(r);
       calls[i]++;
     });
@@ -413,7 +377,7 @@ TEST_F(AggregateRuntimeTest, StopAnswersEveryCommandSentBeforeIt) {
     if (s.ok()) {
       ++committed;
       // Persist, then acknowledge: an OK answer's event is in the store.
-      Result<std::vector<Event>> stored = store_.FindByCommand(results[i].events[0].stream, Id("s", i));
+      Result<std::vector<Event>> stored = store_.FindByCommand(results[i].events[0].stream, Numbered("s", i));
       ASSERT_TRUE(stored.ok());
       EXPECT_EQ(Positions(*stored), Positions(results[i].events));
     }
@@ -520,8 +484,8 @@ TEST_P(RuntimeOnBackend, ConcurrentClientsWithResendsKeepEveryGuarantee) {
         send.original = of;
         send.original_answered_first = client.sends[of].calls > 0;
       } else {
-        std::string account = Id("acc", rng() % kAccounts);
-        std::string id = Id("t", t * 100000 + i);
+        std::string account = Numbered("acc", rng() % kAccounts);
+        std::string id = Numbered("t", t * 100000 + i);
         std::int64_t amount = 1 + static_cast<std::int64_t>(rng() % 50);
         send.command = rng() % 5 < 3 ? Deposit(account, id, amount) : Withdraw(account, id, amount);
         originals.push_back(i);
@@ -621,7 +585,7 @@ TEST_P(RuntimeOnBackend, OneSendersCommandsAreStoredInSendOrder) {
   StartRuntime(options);
   constexpr int kCommands = 500;
   std::vector<std::future<CommandResult>> answers;
-  for (int i = 1; i <= kCommands; ++i) answers.push_back(runtime_->Send(Deposit("fifo", Id("c", i), i)));
+  for (int i = 1; i <= kCommands; ++i) answers.push_back(runtime_->Send(Deposit("fifo", Numbered("c", i), i)));
   for (int i = 1; i <= kCommands; ++i) {
     ASSERT_EQ(answers[i - 1].wait_for(kGenerousWait), std::future_status::ready);
     CommandResult r = answers[i - 1].get();
@@ -633,7 +597,7 @@ TEST_P(RuntimeOnBackend, OneSendersCommandsAreStoredInSendOrder) {
   ASSERT_EQ(stream->size(), static_cast<std::size_t>(kCommands));
   for (int i = 1; i <= kCommands; ++i) {
     EXPECT_EQ((*stream)[i - 1].version, i);
-    EXPECT_EQ((*stream)[i - 1].command_id, Id("c", i)) << "stored out of send order";
+    EXPECT_EQ((*stream)[i - 1].command_id, Numbered("c", i)) << "stored out of send order";
   }
 }
 
@@ -652,8 +616,8 @@ TEST_P(RuntimeOnBackend, AnswersMatchDecidingInSendOrder) {
     if (!sent.empty() && rng() % 7 == 0) {
       c = sent[sent.size() - 1 - rng() % std::min<std::size_t>(sent.size(), 20)];
     } else {
-      std::string account = Id("m", rng() % 3);
-      std::string id = Id("x", i);
+      std::string account = Numbered("m", rng() % 3);
+      std::string id = Numbered("x", i);
       c = rng() % 2 ? Deposit(account, id, 1 + rng() % 20) : Withdraw(account, id, 1 + rng() % 30);
     }
     sent.push_back(c);
@@ -693,7 +657,7 @@ TEST_P(RuntimeOnBackend, SnapshotsAreSavedAndUsedAfterARestart) {
   options.snapshot_every = 3;
   StartRuntime(options);
   for (int i = 1; i <= 10; ++i) {
-    CommandResult r = runtime_->Send(Deposit("snap", Id("d", i), i)).get();
+    CommandResult r = runtime_->Send(Deposit("snap", Numbered("d", i), i)).get();
     ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   }
   Result<StoredStream> stored = store_->Load({"BankAccount", "snap"});
@@ -738,8 +702,8 @@ TEST_P(RuntimeOnBackend, ACacheOfOneAggregatePerShardReloadsAndStaysCorrect) {
   std::vector<Command> sent;
   std::vector<std::future<CommandResult>> answers;
   for (int i = 0; i < 800; ++i) {
-    std::string account = Id("lru", i % kAccounts);
-    std::string id = Id("k", i);
+    std::string account = Numbered("lru", i % kAccounts);
+    std::string id = Numbered("k", i);
     Command c = rng() % 3 ? Deposit(account, id, 1 + rng() % 10) : Withdraw(account, id, 1 + rng() % 25);
     if (i % 50 == 49) c = sent[rng() % sent.size()];  // an old resend now and then
     sent.push_back(c);
@@ -757,7 +721,7 @@ TEST_P(RuntimeOnBackend, ACacheOfOneAggregatePerShardReloadsAndStaysCorrect) {
   EXPECT_GT(counting.loads(), kAccounts) << "aggregates were never evicted and reloaded";
   std::map<std::string, std::int64_t> balances = CheckStoreInvariants(*store_);
   for (int a = 0; a < kAccounts; ++a) {
-    std::string account = Id("lru", a);
+    std::string account = Numbered("lru", a);
     EXPECT_EQ(balances[account], model.balance(account)) << account;
   }
 }

@@ -28,29 +28,11 @@
 namespace sagad {
 namespace {
 
+using testing::Deposit;
+using testing::Numbered;
+using testing::Withdraw;
+
 constexpr auto kGenerousWait = std::chrono::seconds(30);
-
-// "prefix" + number (spelled out: GCC 12 warns falsely on the operator+ form).
-std::string Id(std::string_view prefix, std::int64_t n) {
-  std::string s(prefix);
-  s += std::to_string(n);
-  return s;
-}
-
-Command Deposit(const std::string& account, const std::string& id, std::int64_t amount) {
-  Command c;
-  c.command_id = id;
-  c.target = {"BankAccount", account};
-  c.type = "Deposit";
-  c.payload = {{"amount", amount}};
-  return c;
-}
-Command Withdraw(const std::string& account, const std::string& id, std::int64_t amount) {
-  Command c = Deposit(account, id, amount);
-  c.type = "Withdraw";
-  return c;
-}
-
 std::vector<std::int64_t> Range(std::int64_t from, std::int64_t to) {
   std::vector<std::int64_t> out;
   for (std::int64_t p = from; p <= to; ++p) out.push_back(p);
@@ -169,7 +151,7 @@ class PublisherTest : public ::testing::Test {
   std::vector<Command> Deposits(const std::string& prefix, int n, int accounts = 7) {
     std::vector<Command> out;
     for (int i = 0; i < n; ++i) {
-      out.push_back(Deposit(Id("acc", i % accounts), Id(prefix, i), 1 + i % 5));
+      out.push_back(Deposit(Numbered("acc", i % accounts), Numbered(prefix, i), 1 + i % 5));
     }
     return out;
   }
@@ -355,7 +337,7 @@ TEST_F(PublisherTest, APublisherStartsFromTheCheckpointAndFollowsNotifications) 
     r.events = {EventData{"Deposited", {{"amount", 1}, {"balance", expected + 1}}}};
     ASSERT_TRUE(store_->Append({r}).ok());
   };
-  for (int i = 0; i < 5; ++i) append(Id("s", i), i);
+  for (int i = 0; i < 5; ++i) append(Numbered("s", i), i);
   {
     Recorder rec;
     EventPublisher publisher(store_.get(), "solo-consumer", rec.Handler(), Quick());
@@ -370,7 +352,7 @@ TEST_F(PublisherTest, APublisherStartsFromTheCheckpointAndFollowsNotifications) 
   Recorder rec;
   EventPublisher publisher(store_.get(), "solo-consumer", rec.Handler(), Quick());
   ASSERT_TRUE(publisher.Start().ok());
-  for (int i = 5; i < 8; ++i) append(Id("s", i), i);
+  for (int i = 5; i < 8; ++i) append(Numbered("s", i), i);
   publisher.Notify(store_->LastPosition());
   ASSERT_TRUE(rec.WaitAccepted(8));
   publisher.Stop();

@@ -21,36 +21,18 @@
 #include <vector>
 
 #include "core/runtime/aggregate_runtime.h"
+#include "core/store/forwarding_event_store.h"
 #include "core/store/memory/memory_event_store.h"
 #include "core/testing/bank_account.h"
 
 namespace sagad {
 namespace {
 
+using testing::Deposit;
+using testing::Numbered;
+using testing::Withdraw;
+
 constexpr auto kGenerousWait = std::chrono::seconds(30);
-
-// "prefix" + number (spelled out: GCC 12 warns falsely on the operator+ form).
-std::string Id(std::string_view prefix, std::int64_t n) {
-  std::string s(prefix);
-  s += std::to_string(n);
-  return s;
-}
-
-Command AccountCommand(const std::string& type, const std::string& account, const std::string& command_id,
-                       std::int64_t amount) {
-  Command c;
-  c.command_id = command_id;
-  c.target = {"BankAccount", account};
-  c.type = type;
-  c.payload = {{"amount", amount}};
-  return c;
-}
-Command Deposit(const std::string& account, const std::string& id, std::int64_t amount) {
-  return AccountCommand("Deposit", account, id, amount);
-}
-Command Withdraw(const std::string& account, const std::string& id, std::int64_t amount) {
-  return AccountCommand("Withdraw", account, id, amount);
-}
 
 // A one-shot signal between threads.
 class Latch {
@@ -80,12 +62,12 @@ struct Hold {
   Latch release;
 };
 
-class FaultyStore final : public EventStore {
+class FaultyStore final : public ForwardingEventStore {
  public:
   // Runs on the inner store just before an append is delegated.
   using ForeignWrite = std::function<void(EventStore& inner, const std::vector<AppendRequest>& batch)>;
 
-  explicit FaultyStore(EventStore* inner) : inner_(inner) {}
+  explicit FaultyStore(EventStore* inner) : ForwardingEventStore(inner) {}
 
   // The next n appends fail with Unavailable and write nothing.
   void FailNextAppends(int n) { fail_appends_ = n; }
@@ -139,8 +121,8 @@ class FaultyStore final : public EventStore {
       fail_appends_--;
       return Status::Unavailable("injected: disk on fire");
     }
-    if (foreign) foreign(*inner_, batch);
-    return inner_->Append(batch);
+    if (foreign) foreign(*inner(), batch);
+    return inner()->Append(batch);
   }
   Result<StoredStream> Load(const StreamId& stream) override {
     std::shared_ptr<Hold> hold;
@@ -155,25 +137,10 @@ class FaultyStore final : public EventStore {
       hold->entered.Open();
       EXPECT_TRUE(hold->release.Wait()) << "the test never released a held load";
     }
-    return inner_->Load(stream);
+    return inner()->Load(stream);
   }
-  Result<std::vector<Event>> ReadStream(const StreamId& s, std::int64_t from, std::int64_t to) override {
-    return inner_->ReadStream(s, from, to);
-  }
-  Result<std::vector<Event>> ReadAll(std::int64_t after, std::size_t limit) override {
-    return inner_->ReadAll(after, limit);
-  }
-  Result<std::vector<Event>> FindByCommand(const StreamId& s, const std::string& id) override {
-    return inner_->FindByCommand(s, id);
-  }
-  Status SaveSnapshot(const Snapshot& s) override { return inner_->SaveSnapshot(s); }
-  Result<std::int64_t> LoadCheckpoint(const std::string& c) override { return inner_->LoadCheckpoint(c); }
-  Status SaveCheckpoint(const std::string& c, std::int64_t p) override { return inner_->SaveCheckpoint(c, p); }
-  std::int64_t LastPosition() const override { return inner_->LastPosition(); }
-  Result<std::vector<std::string>> ListStreams(const std::string& t) override { return inner_->ListStreams(t); }
 
  private:
-  EventStore* inner_;
   std::atomic<int> fail_appends_{0};
   std::atomic<int> appends_{0};
   std::mutex mu_;
@@ -470,7 +437,7 @@ TEST_F(RuntimeFailureTest, AWriterThatKeepsWinningEndsInConflictAfterTheRetries)
   Start(options);
   ASSERT_TRUE(SendAndWait(Deposit("a", "d1", 100)).status.ok());
   faulty_.SetForeignWriter([this](EventStore& inner, const std::vector<AppendRequest>&) {
-    ForeignAppend(inner, "a", Id("foreign-", ++foreign_writes_), "Deposited", 1);
+    ForeignAppend(inner, "a", Numbered("foreign-", ++foreign_writes_), "Deposited", 1);
   });
   CommandResult r = SendAndWait(Deposit("a", "d2", 10));
   EXPECT_EQ(r.status.code(), StatusCode::kConflict) << r.status.ToString();
@@ -507,7 +474,7 @@ TEST_F(RuntimeFailureTest, CommandsDecidedOnTopOfAConflictedCommandAreNotWritten
   CommandResult ry = y.get();
   EXPECT_EQ(ry.status.code(), StatusCode::kRejected)
       << "y was written on a state the stream never had: " << ry.status.ToString()
-      << (ry.events.empty() ? "" : Id(" at version ", ry.events[0].version));
+      << (ry.events.empty() ? "" : Numbered(" at version ", ry.events[0].version));
   ASSERT_EQ(x.wait_for(kGenerousWait), std::future_status::ready);
   CommandResult rx = x.get();
   ASSERT_TRUE(rx.status.ok()) << rx.status.ToString();
@@ -525,8 +492,8 @@ TEST_F(RuntimeFailureTest, ResendsOfInFlightCommandsDoNotTurnIntoConflicts) {
   ASSERT_TRUE(hold->entered.Wait());
   std::vector<Command> sent;
   for (int i = 0; i < 7; ++i) {
-    sent.push_back(Deposit("a", Id("o", i), 1));
-    sent.push_back(Deposit("a", Id("o", i), 1));  // its resend, right behind it
+    sent.push_back(Deposit("a", Numbered("o", i), 1));
+    sent.push_back(Deposit("a", Numbered("o", i), 1));  // its resend, right behind it
   }
   sent.push_back(Deposit("a", "last", 1));
   std::vector<std::future<CommandResult>> answers;
@@ -573,7 +540,7 @@ TEST_F(RuntimeFailureTest, StopAnswersCommandsWhoseRetryRacesWithShutdown) {
   // a moment to close the committer's queue. If it has not, the test is
   // merely weaker this time.
   for (int i = 0; i < 3000; ++i) {
-    std::future<CommandResult> probe = runtime_->Send(Deposit("z", Id("probe", i), 1));
+    std::future<CommandResult> probe = runtime_->Send(Deposit("z", Numbered("probe", i), 1));
     if (probe.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }

@@ -8,14 +8,6 @@
 
 namespace sagad {
 
-std::string StreamKey(const StreamId& stream) {
-  std::string key;
-  key.reserve(stream.type.size() + stream.id.size() + 1);
-  key.append(stream.type).push_back('\x1f');
-  key.append(stream.id);
-  return key;
-}
-
 Shard::Shard(std::size_t index, EventStore* store, const AggregateRegistry* registry,
              const RuntimeOptions& options, GroupCommitter* committer)
     : index_(index), store_(store), registry_(registry), options_(options), committer_(committer) {

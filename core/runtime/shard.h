@@ -99,7 +99,5 @@ class Shard {
   std::thread thread_;
 };
 
-// "type\x1fid": the key of a stream in maps.
-std::string StreamKey(const StreamId& stream);
 
 }  // namespace sagad

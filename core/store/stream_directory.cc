@@ -5,26 +5,28 @@
 #include <unordered_set>
 
 namespace sagad {
-namespace {
-constexpr char kSep = '\x1f';  // unit separator: cannot clash with printable ids
-}
 
 std::string StreamDirectory::ExactKey(const StreamId& stream, const std::string& command_id) {
-  std::string key;
-  key.reserve(stream.type.size() + stream.id.size() + command_id.size() + 2);
-  key.append(stream.type).push_back(kSep);
-  key.append(stream.id).push_back(kSep);
-  key.append(command_id);
-  return key;
+  return StreamCommandKey(stream, command_id);
 }
 
-// Three independent string hashes mixed together (no key string is built).
+namespace {
+// splitmix64's finaliser: every input bit affects every output bit.
+std::uint64_t Mix(std::uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
+// Three string hashes chained through a mixer, so the order of the parts
+// matters (type "A", id "B" differs from type "B", id "A"), without building
+// a key string.
 std::uint64_t StreamDirectory::Fingerprint(const StreamId& stream, const std::string& command_id) {
   std::hash<std::string_view> h;
-  std::uint64_t x = h(stream.type);
-  x = (x ^ h(stream.id)) * 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 29) ^ h(command_id)) * 0xBF58476D1CE4E5B9ULL;
-  return x ^ (x >> 32);
+  std::uint64_t x = Mix(h(stream.type));
+  x = Mix(x ^ h(stream.id));
+  return Mix(x ^ h(command_id));
 }
 
 StreamDirectory::StreamInfo* StreamDirectory::FindMutable(const StreamId& stream) {
@@ -87,6 +89,10 @@ void StreamDirectory::AddCommand(const StreamId& stream, const std::string& comm
 std::optional<std::int64_t> StreamDirectory::AddCommandUnlessTaken(const StreamId& stream,
                                                                   const std::string& command_id,
                                                                   std::int64_t position) {
+  if (!command_overflow_.empty()) {
+    auto exact = command_overflow_.find(ExactKey(stream, command_id));
+    if (exact != command_overflow_.end()) return exact->second;
+  }
   auto [it, inserted] = commands_.try_emplace(Fingerprint(stream, command_id), position);
   if (inserted) return std::nullopt;
   return it->second;
@@ -149,8 +155,8 @@ Result<std::vector<PlannedRequest>> PlanAppend(const StreamDirectory& directory,
     if (r.events.empty() && !r.duplicate_probe) {
       return Status::InvalidArgument("append request for " + r.stream.ToString() + " has no events");
     }
-    std::string stream_key = r.stream.type + '\x1f' + r.stream.id;
-    std::string command_key = stream_key + '\x1f' + r.command_id;
+    std::string stream_key = StreamKey(r.stream);
+    std::string command_key = StreamCommandKey(r.stream, r.command_id);
 
     if (auto earlier = batch_commands.find(command_key); earlier != batch_commands.end()) {
       p.outcome = AppendOutcome::kDuplicate;
@@ -207,6 +213,16 @@ Status ApplyPlan(StreamDirectory& directory, const std::vector<AppendRequest>& b
       SAGAD_RETURN_IF_ERROR(directory.SetSnapshotVersion(
           r.stream, p.first_version + static_cast<std::int64_t>(r.events.size()) - 1));
     }
+  }
+  return Status::Ok();
+}
+
+Status CheckSnapshotVersion(const StreamDirectory& directory, const Snapshot& snapshot) {
+  std::int64_t version = directory.VersionOf(snapshot.stream);
+  if (snapshot.version < 1 || snapshot.version > version) {
+    return Status::InvalidArgument("snapshot of " + snapshot.stream.ToString() + " at version " +
+                                   std::to_string(snapshot.version) + " does not match its stream (at version " +
+                                   std::to_string(version) + ")");
   }
   return Status::Ok();
 }

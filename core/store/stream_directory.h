@@ -122,6 +122,10 @@ Result<std::vector<PlannedRequest>> PlanAppend(const StreamDirectory& directory,
 Status ApplyPlan(StreamDirectory& directory, const std::vector<AppendRequest>& batch,
                  const std::vector<PlannedRequest>& plan);
 
+// A snapshot must describe a state its stream has been in (1..version):
+// InvalidArgument otherwise.
+Status CheckSnapshotVersion(const StreamDirectory& directory, const Snapshot& snapshot);
+
 // Assembles the appended events of request i as the store wrote them.
 std::vector<Event> EventsOf(const AppendRequest& request, const PlannedRequest& planned);
 

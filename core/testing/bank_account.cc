@@ -13,6 +13,16 @@ Result<std::int64_t> Amount(const Command& c) {
 
 }  // namespace
 
+Command AccountCommand(const std::string& type, const std::string& account, const std::string& command_id,
+                       std::int64_t amount) {
+  Command c;
+  c.command_id = command_id;
+  c.target = {"BankAccount", account};
+  c.type = type;
+  c.payload = {{"amount", amount}};
+  return c;
+}
+
 std::shared_ptr<AggregateDefinition<BankAccount>> MakeBankAccountType() {
   auto type = std::make_shared<AggregateDefinition<BankAccount>>("BankAccount");
   type->Handle("Deposit",

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "core/aggregate.h"
+#include "core/testing/numbered.h"
 
 namespace sagad::testing {
 
@@ -17,5 +19,15 @@ struct BankAccount {
 };
 
 std::shared_ptr<AggregateDefinition<BankAccount>> MakeBankAccountType();
+
+// A command for account `account`: type "Deposit" or "Withdraw".
+Command AccountCommand(const std::string& type, const std::string& account, const std::string& command_id,
+                       std::int64_t amount);
+inline Command Deposit(const std::string& account, const std::string& command_id, std::int64_t amount) {
+  return AccountCommand("Deposit", account, command_id, amount);
+}
+inline Command Withdraw(const std::string& account, const std::string& command_id, std::int64_t amount) {
+  return AccountCommand("Withdraw", account, command_id, amount);
+}
 
 }  // namespace sagad::testing

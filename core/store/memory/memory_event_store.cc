@@ -110,6 +110,7 @@ Result<std::vector<Event>> MemoryEventStore::FindByCommand(const StreamId& strea
 
 Status MemoryEventStore::SaveSnapshot(const Snapshot& snapshot) {
   std::unique_lock lock(mu_);
+  SAGAD_RETURN_IF_ERROR(CheckSnapshotVersion(directory_, snapshot));
   std::string key = snapshot.stream.ToString();
   auto it = snapshots_.find(key);
   if (it != snapshots_.end() && it->second.version >= snapshot.version) return Status::Ok();

@@ -226,6 +226,7 @@ class SqliteEventStore final : public EventStore {
   };
 
   Status OpenConnection(sqlite3** db, bool read_only);
+  Status CheckIsOurs();
   Status Replay();
   Status WriteBatch(const std::vector<AppendRequest>& batch, const std::vector<PlannedRequest>& plan);
   Result<Lease> BorrowReader();
@@ -291,8 +292,9 @@ Status SqliteEventStore::Open(const std::string& path, const SqliteOptions& opti
     return Status::Unavailable("store " + path + " is in use by another process (lock " + lock_path + ")");
   }
   SAGAD_RETURN_IF_ERROR(OpenConnection(&writer_, false));
+  // Read before writing anything: the file must be empty or ours.
+  SAGAD_RETURN_IF_ERROR(CheckIsOurs());
 
-  // The first read of the file tells whether it is a database at all.
   Status s = Exec(writer_, "PRAGMA journal_mode=WAL");
   if (!s.ok()) return s.WithContext(path + " is not a usable sagad store");
   const char* sync = options.synchronous == SqliteSync::kFull     ? "FULL"
@@ -303,16 +305,6 @@ Status SqliteEventStore::Open(const std::string& path, const SqliteOptions& opti
   // Fewer, larger WAL checkpoints: they run on the writer's commit path.
   SAGAD_RETURN_IF_ERROR(Exec(writer_, "PRAGMA wal_autocheckpoint=8192"));
 
-  Statement version;
-  SAGAD_RETURN_IF_ERROR(version.Prepare(writer_, "PRAGMA user_version"));
-  Result<bool> row = version.Step();
-  if (!row.ok()) return row.status().WithContext(path + " is not a usable sagad store");
-  std::int64_t user_version = version.Int(0);
-  version.Reset();
-  if (user_version != 0 && user_version != kSchemaVersion) {
-    return Status::Corruption(path + " has schema version " + std::to_string(user_version) +
-                              ", this sagad reads version " + std::to_string(kSchemaVersion));
-  }
   SAGAD_RETURN_IF_ERROR(Exec(writer_, kSchema));
   SAGAD_RETURN_IF_ERROR(Exec(writer_, "PRAGMA user_version=" + std::to_string(kSchemaVersion)));
 
@@ -324,6 +316,37 @@ Status SqliteEventStore::Open(const std::string& path, const SqliteOptions& opti
   SAGAD_RETURN_IF_ERROR(upsert_checkpoint_.Prepare(
       writer_, "INSERT OR REPLACE INTO checkpoints(consumer, position) VALUES(?1,?2)"));
   return Replay();
+}
+
+// A new store has user_version 0 and no tables; ours has kSchemaVersion.
+// Anything else is another program's database or a newer sagad's: refuse it
+// before changing a byte of it.
+Status SqliteEventStore::CheckIsOurs() {
+  auto not_ours = [&](const std::string& why) {
+    return Status::Corruption(path_ + " is not a usable sagad store: " + why);
+  };
+  Statement version;
+  Status s = version.Prepare(writer_, "PRAGMA user_version");
+  if (!s.ok()) return not_ours(s.message());
+  Result<bool> row = version.Step();
+  if (!row.ok()) return not_ours(row.status().message());
+  std::int64_t user_version = version.Int(0);
+  version.Reset();
+  if (user_version == kSchemaVersion) return Status::Ok();
+  if (user_version != 0) {
+    return not_ours("it has schema version " + std::to_string(user_version) + ", this sagad reads version " +
+                    std::to_string(kSchemaVersion));
+  }
+  Statement tables;
+  SAGAD_RETURN_IF_ERROR(tables.Prepare(writer_, "SELECT name FROM sqlite_master WHERE type = 'table' LIMIT 1"));
+  row = tables.Step();
+  if (!row.ok()) return not_ours(row.status().message());
+  if (*row) {
+    std::string table(tables.Text(0));
+    tables.Reset();
+    return not_ours("it is another application's SQLite database (it has a table '" + table + "')");
+  }
+  return Status::Ok();
 }
 
 // One sequential pass over the log rebuilds the directory and checks it.
@@ -352,7 +375,10 @@ Status SqliteEventStore::Replay() {
     stream.id.assign(scan.Text(2));
     command_id.assign(scan.Text(4));
     const StreamDirectory::StreamInfo* info = directory_.Find(stream);
-    bool new_command = !info || info->last_command_id != command_id;
+    // A command's events were written next to each other: the same command
+    // id after another stream's event is a second application of it.
+    bool new_command = !info || info->last_command_id != command_id || info->positions.empty() ||
+                       info->positions.back() + 1 != position;
     if (new_command) {
       std::optional<std::int64_t> taken = directory_.AddCommandUnlessTaken(stream, command_id, position);
       if (taken) {
@@ -444,16 +470,19 @@ Result<std::vector<AppendResult>> SqliteEventStore::Append(const std::vector<App
   }();
   if (!plan.ok()) return plan.status();
 
-  bool writes = false;
-  for (const PlannedRequest& p : *plan) writes |= p.outcome == AppendOutcome::kAppended;
-  if (writes) SAGAD_RETURN_IF_ERROR(WriteBatch(batch, *plan));
-
+  // Everything that can fail without writing comes first: the originals of
+  // duplicates are read before the batch is written, so a failed Append has
+  // written nothing.
   std::vector<AppendResult> results(batch.size());
+  bool writes = false;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const PlannedRequest& p = (*plan)[i];
     results[i].outcome = p.outcome;
     results[i].current_version = p.current_version;
-    if (p.outcome == AppendOutcome::kAppended) results[i].events = EventsOf(batch[i], p);
+    if (p.outcome == AppendOutcome::kAppended) {
+      results[i].events = EventsOf(batch[i], p);
+      writes = true;
+    }
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const PlannedRequest& p = (*plan)[i];
@@ -467,6 +496,7 @@ Result<std::vector<AppendResult>> SqliteEventStore::Append(const std::vector<App
       results[i].events = std::move(original).value();
     }
   }
+  if (writes) SAGAD_RETURN_IF_ERROR(WriteBatch(batch, *plan));
   if (writes) {
     std::unique_lock publish(directory_mu_);
     Status applied = ApplyPlan(directory_, batch, *plan);
@@ -580,16 +610,13 @@ Result<std::vector<Event>> SqliteEventStore::FindByCommand(const StreamId& strea
 
 Status SqliteEventStore::SaveSnapshot(const Snapshot& snapshot) {
   std::lock_guard write_lock(write_mu_);
+  {
+    std::shared_lock lookup(directory_mu_);
+    SAGAD_RETURN_IF_ERROR(CheckSnapshotVersion(directory_, snapshot));
+  }
   Result<std::optional<Snapshot>> current = writer_readers_.LoadSnapshot(snapshot.stream);
   if (!current.ok()) return current.status();
   if (*current && (*current)->version >= snapshot.version) return Status::Ok();
-  {
-    std::shared_lock lookup(directory_mu_);
-    if (directory_.VersionOf(snapshot.stream) < snapshot.version) {
-      return Status::InvalidArgument("snapshot of " + snapshot.stream.ToString() + " at version " +
-                                     std::to_string(snapshot.version) + " is ahead of its events");
-    }
-  }
   upsert_snapshot_.Bind(1, snapshot.stream.type)
       .Bind(2, snapshot.stream.id)
       .Bind(3, snapshot.version)
