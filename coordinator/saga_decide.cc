@@ -1,0 +1,601 @@
+// Decide for the saga aggregate. Each handler works on a copy of the state:
+// every event it emits is applied to the copy at once (Emit), so the next
+// decision in the same command sees it. No I/O, no clock: times come from the
+// command's now_ms.
+#include <algorithm>
+
+#include "coordinator/saga_decide.h"
+#include "coordinator/saga_events.h"
+#include "saga-dsl/expression.h"
+
+namespace sagad::coordinator {
+namespace {
+
+using dsl::Step;
+
+Json AtMs(std::int64_t now) { return Json{{"at_ms", now}}; }
+
+class SagaDecider {
+ public:
+  SagaDecider(const SagaState& state, const DefinitionCatalog* catalog, std::int64_t now)
+      : s_(state), catalog_(catalog), now_(now) {}
+
+  Events Take() { return std::move(events_); }
+  const SagaState& state() const { return s_; }
+  std::int64_t now() const { return now_; }
+
+  void Emit(const char* type, Json payload) {
+    Event e;
+    e.stream = {saga::kAggregateType, s_.saga_id};
+    e.type = type;
+    e.payload = payload;
+    ApplySagaEvent(s_, e, catalog_);
+    events_.push_back(EventData{type, std::move(payload)});
+  }
+
+  const dsl::Definition& def() const { return s_.definition->definition; }
+  StepState& st(const std::string& name) { return s_.steps[name]; }
+
+  // ---- forward ----
+  void IssueStep(const Step& step) {
+    StepState& st = this->st(step.name);
+    int attempt = st.attempts + 1;
+    std::string id = CommandIdFor(s_.saga_id, step.name, saga::kPhaseDo, attempt);
+    const Json* override_payload = st.payload_override ? &*st.payload_override : nullptr;
+    Result<OutgoingCommand> c = BuildCommand(step.send, s_.context, id, s_.saga_id, override_payload);
+    if (!c.ok()) {
+      Emit(saga::kStepFailed, Json{{"step", step.name},
+                                   {"reason", "cannot build command: " + c.status().message()},
+                                   {"at_ms", now_}});
+      return;
+    }
+    Json p = {{"step", step.name}, {"phase", saga::kPhaseDo}, {"attempt", attempt}};
+    WriteCommandFields(*c, p);
+    p["deadline_ms"] = now_ + step.timeout_ms;
+    p["issued_ms"] = now_;
+    Emit(saga::kStepCommandIssued, std::move(p));
+  }
+
+  // A forward attempt ended without an outcome (timeout, transient error):
+  // retry within budget while running forward, else fail the step.
+  void RetryOrFailStep(const Step& step, const std::string& reason) {
+    StepState& st = this->st(step.name);
+    int used = st.attempts - st.budget_base;
+    if (s_.phase == SagaState::Phase::kForward && used < step.retry.max_attempts) {
+      int next = st.attempts + 1;
+      std::int64_t at =
+          now_ + BackoffMs(step.retry, next, CommandIdFor(s_.saga_id, step.name, saga::kPhaseDo, next));
+      Emit(saga::kRetryScheduled,
+           Json{{"step", step.name}, {"phase", saga::kPhaseDo}, {"attempt", next}, {"at_ms", at}, {"reason", reason}});
+      return;
+    }
+    std::string why = s_.phase == SagaState::Phase::kForward
+                          ? reason + " (attempt " + std::to_string(used) + " of " +
+                                std::to_string(step.retry.max_attempts) + ")"
+                          : reason + " (saga is compensating: no retry)";
+    Emit(saga::kStepFailed, Json{{"step", step.name}, {"reason", why}, {"at_ms", now_}});
+  }
+
+  // ---- compensation ----
+  void IssueCompensation(const Step& step) {
+    StepState& st = this->st(step.name);
+    int attempt = st.compensation_attempts + 1;
+    std::string id = CommandIdFor(s_.saga_id, step.name, saga::kPhaseCompensate, attempt);
+    const Json* override_payload = st.payload_override ? &*st.payload_override : nullptr;
+    Result<OutgoingCommand> c = BuildCommand(*step.compensate, s_.context, id, s_.saga_id, override_payload);
+    if (!c.ok()) {
+      // Retrying would evaluate the same expression again: stuck at once.
+      std::string reason = "cannot build compensation command: " + c.status().message();
+      Emit(saga::kCompensationFailed,
+           Json{{"step", step.name}, {"attempt", attempt}, {"reason", reason}, {"at_ms", now_}});
+      Emit(saga::kSagaStuck, Json{{"step", step.name}, {"reason", reason}, {"at_ms", now_}});
+      return;
+    }
+    Json p = {{"step", step.name}, {"phase", saga::kPhaseCompensate}, {"attempt", attempt}};
+    WriteCommandFields(*c, p);
+    p["deadline_ms"] = now_ + step.timeout_ms;
+    p["issued_ms"] = now_;
+    Emit(saga::kCompensationIssued, std::move(p));
+  }
+
+  void RetryCompensationOrStick(const Step& step, const std::string& reason) {
+    StepState& st = this->st(step.name);
+    int used = st.compensation_attempts - st.compensation_budget_base;
+    if (used < step.compensation_retry.max_attempts) {
+      int next = st.compensation_attempts + 1;
+      std::int64_t at = now_ + BackoffMs(step.compensation_retry, next,
+                                         CommandIdFor(s_.saga_id, step.name, saga::kPhaseCompensate, next));
+      Emit(saga::kRetryScheduled, Json{{"step", step.name},
+                                       {"phase", saga::kPhaseCompensate},
+                                       {"attempt", next},
+                                       {"at_ms", at},
+                                       {"reason", reason}});
+      return;
+    }
+    Emit(saga::kSagaStuck, Json{{"step", step.name},
+                                {"reason", "compensation of step " + step.name + " failed after " +
+                                               std::to_string(used) + " attempts: " + reason},
+                                {"at_ms", now_}});
+  }
+
+  void IssueFinal(const std::optional<dsl::CommandSpec>& spec, const char* kind) {
+    if (!spec) return;
+    std::string id = CommandIdFor(s_.saga_id, "final", kind, 1);
+    if (s_.commands.count(id)) return;  // compensation reopened by a late success: sent once
+    Result<OutgoingCommand> c = BuildCommand(*spec, s_.context, id, s_.saga_id);
+    if (!c.ok()) {
+      Emit(saga::kFinalCommandFailed, Json{{"kind", kind}, {"reason", c.status().message()}});
+      return;
+    }
+    Json p = {{"kind", kind}};
+    WriteCommandFields(*c, p);
+    Emit(saga::kFinalCommandIssued, std::move(p));
+  }
+
+  // Retries whose time has come (not while paused).
+  void IssueDueRetries() {
+    if (s_.paused) return;
+    for (const Step& step : def().steps) {
+      StepState& st = this->st(step.name);
+      if (st.retry_at_ms > now_) continue;
+      if (st.status == StepStatus::kRetryWaiting && s_.phase == SagaState::Phase::kForward) {
+        IssueStep(step);
+      } else if (st.status == StepStatus::kCompensationRetryWaiting && s_.compensating()) {
+        IssueCompensation(step);
+      }
+    }
+  }
+
+  // Issues whatever the state allows next: ready steps, completion,
+  // compensations whose dependents are settled, the end of compensation.
+  void Progress() {
+    if (s_.paused || s_.finished() || !s_.definition) return;
+    if (s_.phase == SagaState::Phase::kForward) ProgressForward();
+    if (s_.compensating()) ProgressCompensation();
+  }
+
+ private:
+  bool AllSucceeded(const std::vector<std::string>& names) {
+    return std::all_of(names.begin(), names.end(),
+                       [&](const std::string& n) { return st(n).status == StepStatus::kSucceeded; });
+  }
+
+  void ProgressForward() {
+    for (const Step& step : def().steps) {
+      if (s_.phase != SagaState::Phase::kForward) return;  // a build error started compensation
+      if (st(step.name).status == StepStatus::kPending && AllSucceeded(step.after)) IssueStep(step);
+    }
+    if (s_.phase != SagaState::Phase::kForward) return;
+    for (const Step& step : def().steps) {
+      if (st(step.name).status != StepStatus::kSucceeded) return;
+    }
+    Emit(saga::kSagaCompleted, AtMs(now_));
+    IssueFinal(def().on_completed, "on_completed");
+  }
+
+  // Nothing more will happen to the step that would need undoing first.
+  static bool Settled(StepStatus status) {
+    return status == StepStatus::kPending || status == StepStatus::kFailed || status == StepStatus::kCompensated ||
+           status == StepStatus::kCompensationSkipped;
+  }
+
+  bool DependentsSettled(const Step& step) {
+    for (const Step& other : def().steps) {
+      if (std::find(other.after.begin(), other.after.end(), step.name) == other.after.end()) continue;
+      if (!Settled(st(other.name).status)) return false;
+    }
+    return true;
+  }
+
+  void ProgressCompensation() {
+    // Steps waiting to retry forward will not run now.
+    for (const Step& step : def().steps) {
+      if (st(step.name).status == StepStatus::kRetryWaiting) {
+        Emit(saga::kStepFailed,
+             Json{{"step", step.name}, {"reason", "abandoned: the saga is compensating"}, {"at_ms", now_}});
+      }
+    }
+    // Undo completed steps once every step after them is settled, until
+    // nothing changes (a skip settles a step at once).
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto it = def().steps.rbegin(); it != def().steps.rend(); ++it) {
+        const Step& step = *it;
+        if (st(step.name).status != StepStatus::kSucceeded || !DependentsSettled(step)) continue;
+        if (!step.compensate) {
+          Emit(saga::kCompensationSkipped, Json{{"step", step.name}, {"reason", "step has no compensate clause"}});
+        } else {
+          IssueCompensation(step);
+        }
+        changed = true;
+      }
+    }
+    if (s_.phase != SagaState::Phase::kCompensating) return;
+    for (const Step& step : def().steps) {
+      if (!Settled(st(step.name).status)) return;
+    }
+    Emit(saga::kSagaCompensated, AtMs(now_));
+    IssueFinal(def().on_compensated, "on_compensated");
+  }
+
+  SagaState s_;
+  const DefinitionCatalog* catalog_;
+  std::int64_t now_;
+  Events events_;
+};
+
+std::int64_t NowOf(const Command& c) { return IntField(c.payload, "now_ms"); }
+
+Status NeedsDefinition(const SagaState& s) {
+  if (s.phase == SagaState::Phase::kNew) return Status::NotFound("saga " + s.saga_id + " has not been started");
+  if (!s.definition) {
+    return Status::FailedPrecondition("definition " + s.definition_name + " version " +
+                                      std::to_string(s.definition_version) + " (hash " + s.definition_hash +
+                                      ") is not loaded");
+  }
+  return Status::Ok();
+}
+
+// ---- StartSaga ----
+Decision Start(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
+  if (s.phase != SagaState::Phase::kNew) return Events{};  // idempotent: already started
+  const Json& p = c.payload;
+  std::string name = StringField(p, "definition");
+  if (name.empty()) return Status::InvalidArgument("StartSaga needs 'definition'");
+  std::string saga_id = StringField(p, "saga_id");
+  if (saga_id.empty()) saga_id = c.target.id;
+  if (saga_id != c.target.id) {
+    return Status::InvalidArgument("saga_id '" + saga_id + "' differs from the target id '" + c.target.id + "'");
+  }
+  std::shared_ptr<const CatalogEntry> entry;
+  if (p.contains("version")) {
+    entry = catalog->Find(name, static_cast<int>(IntField(p, "version")));
+  } else {
+    entry = catalog->Latest(name);
+  }
+  if (!entry) return Status::NotFound("no definition " + name + (p.contains("version") ? " version " + p["version"].dump() : ""));
+  if (entry->definition.kind != dsl::DefinitionKind::kSaga) {
+    return Status::InvalidArgument(name + " is a tcc definition; start it on the Tcc aggregate");
+  }
+  Json input = p.contains("input") ? p["input"] : Json::object();
+  if (!input.is_object()) return Status::InvalidArgument("StartSaga 'input' must be an object");
+  std::string key;
+  if (entry->definition.key) {
+    dsl::EvalResult k = dsl::Evaluate(*entry->definition.key, input);
+    if (!k.ok()) return Status::InvalidArgument("key of " + name + ": " + k.error);
+    key = k.value.is_string() ? k.value.get<std::string>() : k.value.dump();
+  }
+  std::int64_t now = NowOf(c);
+  SagaState fresh = s;
+  fresh.saga_id = saga_id;
+  SagaDecider d(fresh, catalog, now);
+  d.Emit(saga::kSagaStarted, Json{{"saga_id", saga_id},
+                                  {"definition", name},
+                                  {"version", entry->definition.version},
+                                  {"hash", entry->hash},
+                                  {"key", key},
+                                  {"input", input},
+                                  {"started_ms", now}});
+  d.Progress();
+  return d.Take();
+}
+
+// ---- HandleReply ----
+
+// outcome "event": the participant's event type decides, by the step's
+// `success` / `failure` lists ("participant.Type" or just "Type"). Any event
+// answering a compensation or a final command is its success. Stays "event"
+// when the type is in neither list (the reply is then recorded and ignored).
+std::string ClassifyEvent(const SagaState& s, const std::string& id, const std::string& outcome,
+                          const std::string& event_type) {
+  if (outcome != "event") return outcome;
+  auto it = s.commands.find(id);
+  if (it == s.commands.end() || it->second.phase != saga::kPhaseDo) return "success";
+  const Step* step = s.definition->definition.FindStep(it->second.step);
+  if (!step) return outcome;
+  auto matches = [&](const std::vector<dsl::QualifiedName>& names) {
+    return std::any_of(names.begin(), names.end(), [&](const dsl::QualifiedName& n) {
+      return n.ToString() == event_type || n.name == event_type;
+    });
+  };
+  if (matches(step->success)) return "success";
+  if (matches(step->failure)) return "failure";
+  return outcome;
+}
+
+Decision Reply(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
+  SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
+  const Json& p = c.payload;
+  std::string id = StringField(p, "command_id");
+  std::string outcome = StringField(p, "outcome");
+  if (id.empty()) return Status::InvalidArgument("HandleReply needs 'command_id'");
+  if (outcome != "success" && outcome != "failure" && outcome != "rejected" && outcome != "transient" &&
+      outcome != "event") {
+    return Status::InvalidArgument(
+        "HandleReply 'outcome' must be success, failure, rejected, transient or event, not '" + outcome + "'");
+  }
+  std::string event_type = StringField(p, "event_type");
+  if (outcome == "event" && event_type.empty()) {
+    return Status::InvalidArgument("HandleReply with outcome 'event' needs 'event_type'");
+  }
+  outcome = ClassifyEvent(s, id, outcome, event_type);
+  bool success = outcome == "success";
+  std::string reason = StringField(p, "reason");
+  if (reason.empty()) reason = event_type.empty() ? outcome : event_type;
+  Json data = p.contains("data") && p["data"].is_object() ? p["data"] : Json::object();
+  SagaDecider d(s, catalog, NowOf(c));
+  Json record = {{"command_id", id}, {"outcome", outcome}, {"event_type", event_type}, {"reason", reason}};
+  auto ignore = [&](const char* type, const std::string& why) {
+    record["why"] = why;
+    d.Emit(type, record);
+    return d.Take();
+  };
+
+  auto ref_it = s.commands.find(id);
+  if (ref_it == s.commands.end()) return ignore(saga::kLateReplyIgnored, "unknown command id");
+  const CommandRef& ref = ref_it->second;
+  if (ref.answered) return ignore(saga::kDuplicateReplyIgnored, "this command's outcome is already recorded");
+  if (outcome == "event") {
+    return ignore(saga::kLateReplyIgnored,
+                  "event " + event_type + " is neither a success nor a failure event of step " + ref.step);
+  }
+  if (ref.step.empty()) {  // a final command
+    d.Emit(saga::kFinalCommandAcknowledged, Json{{"command_id", id}, {"outcome", outcome}});
+    return d.Take();
+  }
+  const Step* step = d.def().FindStep(ref.step);
+  if (!step) return ignore(saga::kLateReplyIgnored, "step " + ref.step + " is not in the definition");
+  const StepState& st = *s.step(ref.step);
+  bool current = st.outstanding && st.outstanding->command_id == id;
+
+  if (ref.phase == saga::kPhaseDo) {
+    if (current) {
+      if (success) {
+        Json captured = Json::object();
+        for (const std::string& field : step->capture) {
+          if (data.contains(field)) captured[field] = data[field];
+        }
+        d.Emit(saga::kStepSucceeded, Json{{"step", step->name}, {"command_id", id}, {"event_type", event_type},
+                                          {"captured", captured}, {"late", false}, {"at_ms", d.now()}});
+      } else if (outcome == "transient") {
+        d.Emit(saga::kAttemptFailed, Json{{"step", step->name}, {"phase", saga::kPhaseDo}, {"attempt", ref.attempt},
+                                          {"command_id", id}, {"reason", reason}, {"at_ms", d.now()}});
+        d.RetryOrFailStep(*step, reason);
+      } else {
+        d.Emit(saga::kStepFailed,
+               Json{{"step", step->name}, {"reason", reason}, {"command_id", id}, {"at_ms", d.now()}});
+      }
+      d.Progress();
+      return d.Take();
+    }
+    // An earlier attempt (timed out or superseded). If it succeeded the step
+    // happened: count it, so it is compensated if the saga fails.
+    bool open = st.status == StepStatus::kRunning || st.status == StepStatus::kRetryWaiting ||
+                st.status == StepStatus::kFailed;
+    if (success && open && s.phase != SagaState::Phase::kAborted) {
+      Json captured = Json::object();
+      for (const std::string& field : step->capture) {
+        if (data.contains(field)) captured[field] = data[field];
+      }
+      d.Emit(saga::kStepSucceeded, Json{{"step", step->name}, {"command_id", id}, {"event_type", event_type},
+                                        {"captured", captured}, {"late", true}, {"at_ms", d.now()}});
+      d.Progress();
+      return d.Take();
+    }
+    return ignore(saga::kLateReplyIgnored, "reply to attempt " + std::to_string(ref.attempt) + " of step " +
+                                                step->name + ", which is " + std::string(StepStatusName(st.status)));
+  }
+
+  // Compensation.
+  if (current) {
+    if (success) {
+      d.Emit(saga::kCompensationSucceeded,
+             Json{{"step", step->name}, {"command_id", id}, {"late", false}, {"at_ms", d.now()}});
+    } else {
+      d.Emit(saga::kCompensationFailed, Json{{"step", step->name}, {"attempt", ref.attempt}, {"command_id", id},
+                                             {"reason", reason}, {"at_ms", d.now()}});
+      d.RetryCompensationOrStick(*step, reason);
+    }
+    d.Progress();
+    return d.Take();
+  }
+  bool open = st.status == StepStatus::kCompensating || st.status == StepStatus::kCompensationRetryWaiting ||
+              st.status == StepStatus::kCompensationFailed;
+  if (success && open) {
+    d.Emit(saga::kCompensationSucceeded,
+           Json{{"step", step->name}, {"command_id", id}, {"late", true}, {"at_ms", d.now()}});
+    d.Progress();
+    return d.Take();
+  }
+  return ignore(saga::kLateReplyIgnored, "reply to compensation attempt " + std::to_string(ref.attempt) +
+                                              " of step " + step->name + ", which is " +
+                                              std::string(StepStatusName(st.status)));
+}
+
+// ---- TimerFired ----
+Decision Timer(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
+  if (s.phase == SagaState::Phase::kNew || s.finished()) return Events{};
+  SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
+  SagaDecider d(s, catalog, NowOf(c));
+  for (const Step& step : d.def().steps) {
+    const StepState& st = d.st(step.name);
+    if (!st.outstanding || st.deadline_ms > d.now()) continue;
+    bool compensation = st.status == StepStatus::kCompensating;
+    int attempt = compensation ? st.compensation_attempts : st.attempts;
+    std::string reason = "no reply within " + dsl::FormatDuration(step.timeout_ms);
+    d.Emit(saga::kStepTimedOut, Json{{"step", step.name},
+                                     {"phase", compensation ? saga::kPhaseCompensate : saga::kPhaseDo},
+                                     {"attempt", attempt},
+                                     {"command_id", st.outstanding->command_id},
+                                     {"reason", reason},
+                                     {"at_ms", d.now()}});
+    if (compensation) {
+      d.RetryCompensationOrStick(step, reason);
+    } else {
+      d.RetryOrFailStep(step, reason);
+    }
+  }
+  d.IssueDueRetries();
+  d.Progress();
+  return d.Take();
+}
+
+// ---- operator actions ----
+struct OperatorInput {
+  std::string actor;
+  std::string reason;
+  std::int64_t now = 0;
+};
+
+Result<OperatorInput> ReadOperator(const SagaState& s, const Command& c) {
+  SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
+  OperatorInput in{StringField(c.payload, "actor"), StringField(c.payload, "reason"), NowOf(c)};
+  if (in.actor.empty()) return Status::InvalidArgument(c.type + " needs 'actor' (who is acting)");
+  if (s.finished()) {
+    return Status::FailedPrecondition("saga " + s.saga_id + " is " + std::string(SagaStatusName(s.status())) +
+                                      "; " + c.type + " applies only to a running, compensating, paused or stuck saga");
+  }
+  return in;
+}
+
+Json OperatorRecord(const OperatorInput& in) { return Json{{"actor", in.actor}, {"reason", in.reason}, {"at_ms", in.now}}; }
+
+Decision Retry(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
+  Result<OperatorInput> in = ReadOperator(s, c);
+  if (!in.ok()) return in.status();
+  if (s.paused) return Status::FailedPrecondition("saga " + s.saga_id + " is paused; Resume it first");
+  std::vector<std::string> targets;
+  std::string requested = StringField(c.payload, "step");
+  if (!requested.empty()) {
+    if (!s.step(requested)) return Status::InvalidArgument("saga " + s.saga_id + " has no step '" + requested + "'");
+    targets.push_back(requested);
+  } else {
+    for (const auto& [name, st] : s.steps) {
+      if (st.status == StepStatus::kCompensationFailed) targets.push_back(name);
+    }
+    if (targets.empty()) return Status::FailedPrecondition("saga " + s.saga_id + " is not stuck: name the step to retry");
+  }
+  if (c.payload.contains("payload") && targets.size() != 1) {
+    return Status::InvalidArgument("an edited payload needs exactly one step");
+  }
+  SagaDecider d(s, catalog, in->now);
+  for (const std::string& name : targets) {
+    StepStatus status = d.st(name).status;
+    const char* phase = nullptr;
+    if ((status == StepStatus::kRunning || status == StepStatus::kRetryWaiting) &&
+        s.phase == SagaState::Phase::kForward) {
+      phase = saga::kPhaseDo;
+    } else if (status == StepStatus::kCompensating || status == StepStatus::kCompensationRetryWaiting ||
+               status == StepStatus::kCompensationFailed) {
+      phase = saga::kPhaseCompensate;
+    } else {
+      return Status::FailedPrecondition("step " + name + " is " + std::string(StepStatusName(status)) +
+                                        "; only a running, retry-waiting or stuck step or compensation can be retried");
+    }
+    Json rec = OperatorRecord(*in);
+    rec["step"] = name;
+    rec["phase"] = phase;
+    if (c.payload.contains("payload")) rec["payload"] = c.payload["payload"];
+    d.Emit(saga::kOperatorRetried, std::move(rec));
+    const Step& step = *d.def().FindStep(name);
+    if (phase == saga::kPhaseDo) {
+      d.IssueStep(step);
+    } else {
+      d.IssueCompensation(step);
+    }
+  }
+  d.Progress();
+  return d.Take();
+}
+
+Decision Skip(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
+  Result<OperatorInput> in = ReadOperator(s, c);
+  if (!in.ok()) return in.status();
+  std::string name = StringField(c.payload, "step");
+  if (name.empty()) return Status::InvalidArgument("Skip needs 'step'");
+  const StepState* st = s.step(name);
+  if (!st) return Status::InvalidArgument("saga " + s.saga_id + " has no step '" + name + "'");
+  const char* phase = nullptr;
+  if (s.phase == SagaState::Phase::kForward &&
+      (st->status == StepStatus::kPending || st->status == StepStatus::kRunning ||
+       st->status == StepStatus::kRetryWaiting)) {
+    phase = saga::kPhaseDo;
+  } else if (s.compensating() &&
+             (st->status == StepStatus::kSucceeded || st->status == StepStatus::kCompensating ||
+              st->status == StepStatus::kCompensationRetryWaiting ||
+              st->status == StepStatus::kCompensationFailed)) {
+    phase = saga::kPhaseCompensate;
+  } else {
+    return Status::FailedPrecondition("step " + name + " is " + std::string(StepStatusName(st->status)) +
+                                      " while the saga is " + std::string(SagaStatusName(s.status())) +
+                                      "; there is nothing to skip");
+  }
+  SagaDecider d(s, catalog, in->now);
+  Json rec = OperatorRecord(*in);
+  rec["step"] = name;
+  rec["phase"] = phase;
+  d.Emit(saga::kOperatorSkipped, std::move(rec));
+  d.Progress();
+  return d.Take();
+}
+
+Decision Abort(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
+  Result<OperatorInput> in = ReadOperator(s, c);
+  if (!in.ok()) return in.status();
+  bool compensate = c.payload.value("compensate", true);
+  if (compensate && s.compensating()) {
+    return Status::FailedPrecondition("saga " + s.saga_id +
+                                      " is already compensating; Abort with compensate=false to give up on it");
+  }
+  SagaDecider d(s, catalog, in->now);
+  Json rec = OperatorRecord(*in);
+  rec["compensate"] = compensate;
+  d.Emit(saga::kOperatorAborted, std::move(rec));
+  d.Progress();
+  return d.Take();
+}
+
+Decision Pause(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
+  Result<OperatorInput> in = ReadOperator(s, c);
+  if (!in.ok()) return in.status();
+  if (s.paused) return Status::FailedPrecondition("saga " + s.saga_id + " is already paused");
+  SagaDecider d(s, catalog, in->now);
+  d.Emit(saga::kOperatorPaused, OperatorRecord(*in));
+  return d.Take();
+}
+
+Decision Resume(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
+  Result<OperatorInput> in = ReadOperator(s, c);
+  if (!in.ok()) return in.status();
+  if (!s.paused) {
+    return Status::FailedPrecondition("saga " + s.saga_id + " is " + std::string(SagaStatusName(s.status())) +
+                                      ", not paused");
+  }
+  SagaDecider d(s, catalog, in->now);
+  d.Emit(saga::kOperatorResumed, OperatorRecord(*in));
+  d.IssueDueRetries();
+  d.Progress();
+  return d.Take();
+}
+
+}  // namespace
+
+void AddSagaHandlers(AggregateDefinition<SagaState>& aggregate, const DefinitionCatalog* catalog) {
+  using Fn = Decision (*)(const SagaState&, const Command&, const DefinitionCatalog*);
+  const std::pair<const char*, Fn> handlers[] = {
+      {saga::kStartSaga, Start}, {saga::kHandleReply, Reply}, {saga::kTimerFired, Timer},
+      {saga::kRetry, Retry},     {saga::kSkip, Skip},         {saga::kAbort, Abort},
+      {saga::kPause, Pause},     {saga::kResume, Resume},
+  };
+  for (const auto& [name, fn] : handlers) {
+    aggregate.Handle(name, [fn = fn, catalog](const SagaState& s, const Command& c) -> Decision {
+      auto now = c.payload.is_object() ? c.payload.find("now_ms") : c.payload.end();
+      if (!c.payload.is_object() || now == c.payload.end() || !now->is_number_integer()) {
+        return Status::InvalidArgument(c.type + " needs an integer 'now_ms' (Unix milliseconds)");
+      }
+      return fn(s, c, catalog);
+    });
+  }
+}
+
+}  // namespace sagad::coordinator

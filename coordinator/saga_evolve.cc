@@ -1,0 +1,433 @@
+// Evolve for the saga aggregate: one applier per event type. Appliers trust
+// the events (they were decided by saga_decide.cc) and never fail.
+#include <functional>
+#include <unordered_map>
+
+#include "coordinator/saga_events.h"
+#include "coordinator/saga_state.h"
+
+namespace sagad::coordinator {
+namespace {
+
+using Applier = void (*)(SagaState&, const Json&);
+
+StepState& StepOf(SagaState& s, const Json& p) { return s.steps[StringField(p, "step")]; }
+
+void MarkAnswered(SagaState& s, const Json& p) {
+  auto it = s.commands.find(StringField(p, "command_id"));
+  if (it != s.commands.end()) it->second.answered = true;
+}
+
+// Leaves STUCK once no step's compensation is failed any more.
+void Unstick(SagaState& s) {
+  if (s.phase != SagaState::Phase::kStuck) return;
+  for (const auto& [_, st] : s.steps) {
+    if (st.status == StepStatus::kCompensationFailed) return;
+  }
+  s.phase = SagaState::Phase::kCompensating;
+  s.stuck_reason.clear();
+}
+
+void StartCompensation(SagaState& s, const std::string& step, const std::string& reason) {
+  if (s.phase != SagaState::Phase::kForward) return;
+  s.phase = SagaState::Phase::kCompensating;
+  s.context["failure"] = Json{{"step", step}, {"reason", reason}};
+}
+
+void Issued(SagaState& s, const Json& p, bool compensation) {
+  StepState& st = StepOf(s, p);
+  OutgoingCommand c = ReadCommandFields(p, s.saga_id);
+  int attempt = static_cast<int>(IntField(p, "attempt"));
+  if (compensation) {
+    st.status = StepStatus::kCompensating;
+    st.compensation_attempts = attempt;
+  } else {
+    st.status = StepStatus::kRunning;
+    st.attempts = attempt;
+    if (st.started_ms == 0) st.started_ms = IntField(p, "issued_ms");
+  }
+  st.deadline_ms = IntField(p, "deadline_ms");
+  st.retry_at_ms = 0;
+  st.payload_override.reset();
+  s.commands[c.command_id] =
+      CommandRef{StringField(p, "step"), compensation ? saga::kPhaseCompensate : saga::kPhaseDo, attempt, false};
+  st.outstanding = std::move(c);
+}
+
+void OnStarted(SagaState& s, const Json& p) {
+  s.phase = SagaState::Phase::kForward;
+  s.saga_id = StringField(p, "saga_id");
+  s.definition_name = StringField(p, "definition");
+  s.definition_version = static_cast<int>(IntField(p, "version"));
+  s.definition_hash = StringField(p, "hash");
+  s.key = StringField(p, "key");
+  s.started_ms = IntField(p, "started_ms");
+  s.context = p.contains("input") && p["input"].is_object() ? p["input"] : Json::object();
+  s.context["saga_id"] = s.saga_id;
+  // The definition pointer and the step list are resolved by ApplySagaEvent
+  // (it has the catalog).
+}
+
+void OnStepIssued(SagaState& s, const Json& p) { Issued(s, p, false); }
+void OnCompensationIssued(SagaState& s, const Json& p) { Issued(s, p, true); }
+
+void OnStepSucceeded(SagaState& s, const Json& p) {
+  StepState& st = StepOf(s, p);
+  st.status = StepStatus::kSucceeded;
+  st.outstanding.reset();
+  st.finished_ms = IntField(p, "at_ms");
+  s.context[StringField(p, "step")] = p.contains("captured") ? p["captured"] : Json::object();
+  MarkAnswered(s, p);
+  // A late success after compensation finished reopens it: the step happened.
+  if (s.phase == SagaState::Phase::kCompensated) s.phase = SagaState::Phase::kCompensating;
+}
+
+void OnStepFailed(SagaState& s, const Json& p) {
+  StepState& st = StepOf(s, p);
+  st.status = StepStatus::kFailed;
+  st.outstanding.reset();
+  st.last_error = StringField(p, "reason");
+  st.finished_ms = IntField(p, "at_ms");
+  MarkAnswered(s, p);
+  StartCompensation(s, StringField(p, "step"), st.last_error);
+}
+
+void OnAttemptEnded(SagaState& s, const Json& p) {  // StepTimedOut, AttemptFailed
+  StepState& st = StepOf(s, p);
+  st.outstanding.reset();
+  st.deadline_ms = 0;
+  st.last_error = StringField(p, "reason");
+}
+
+void OnRetryScheduled(SagaState& s, const Json& p) {
+  StepState& st = StepOf(s, p);
+  st.outstanding.reset();
+  st.status = StringField(p, "phase") == saga::kPhaseCompensate ? StepStatus::kCompensationRetryWaiting
+                                                                 : StepStatus::kRetryWaiting;
+  st.retry_at_ms = IntField(p, "at_ms");
+}
+
+void OnCompensationSucceeded(SagaState& s, const Json& p) {
+  StepState& st = StepOf(s, p);
+  st.status = StepStatus::kCompensated;
+  st.outstanding.reset();
+  st.finished_ms = IntField(p, "at_ms");
+  MarkAnswered(s, p);
+  Unstick(s);
+}
+
+void OnCompensationFailed(SagaState& s, const Json& p) {
+  StepState& st = StepOf(s, p);
+  st.outstanding.reset();
+  st.last_error = StringField(p, "reason");
+  MarkAnswered(s, p);
+}
+
+void OnCompensationSkipped(SagaState& s, const Json& p) { StepOf(s, p).status = StepStatus::kCompensationSkipped; }
+
+void OnCompleted(SagaState& s, const Json& p) {
+  s.phase = SagaState::Phase::kCompleted;
+  s.finished_ms = IntField(p, "at_ms");
+}
+
+void OnCompensated(SagaState& s, const Json& p) {
+  s.phase = SagaState::Phase::kCompensated;
+  s.finished_ms = IntField(p, "at_ms");
+}
+
+void OnStuck(SagaState& s, const Json& p) {
+  s.phase = SagaState::Phase::kStuck;
+  s.stuck_reason = StringField(p, "reason");
+  std::string step = StringField(p, "step");
+  if (!step.empty()) s.steps[step].status = StepStatus::kCompensationFailed;
+}
+
+void OnFinalIssued(SagaState& s, const Json& p) {
+  OutgoingCommand c = ReadCommandFields(p, s.saga_id);
+  s.commands[c.command_id] = CommandRef{"", StringField(p, "kind"), 1, false};
+  s.unacknowledged_finals.push_back(std::move(c));
+}
+
+void OnFinalAcknowledged(SagaState& s, const Json& p) {
+  std::string id = StringField(p, "command_id");
+  MarkAnswered(s, p);
+  std::erase_if(s.unacknowledged_finals, [&](const OutgoingCommand& c) { return c.command_id == id; });
+}
+
+void OnOperatorRetried(SagaState& s, const Json& p) {
+  StepState& st = StepOf(s, p);
+  bool compensation = StringField(p, "phase") == saga::kPhaseCompensate;
+  st.outstanding.reset();
+  if (compensation) {
+    st.status = StepStatus::kCompensationRetryWaiting;
+    st.compensation_budget_base = st.compensation_attempts;
+  } else {
+    st.status = StepStatus::kRetryWaiting;
+    st.budget_base = st.attempts;
+  }
+  st.retry_at_ms = IntField(p, "at_ms");
+  if (p.contains("payload")) st.payload_override = p["payload"];
+  Unstick(s);
+}
+
+void OnOperatorSkipped(SagaState& s, const Json& p) {
+  StepState& st = StepOf(s, p);
+  st.outstanding.reset();
+  st.finished_ms = IntField(p, "at_ms");
+  if (StringField(p, "phase") == saga::kPhaseCompensate) {
+    st.status = StepStatus::kCompensated;
+  } else {
+    st.status = StepStatus::kSucceeded;
+    std::string step = StringField(p, "step");
+    if (!s.context.contains(step)) s.context[step] = Json::object();
+  }
+  Unstick(s);
+}
+
+void OnOperatorAborted(SagaState& s, const Json& p) {
+  bool compensate = p.value("compensate", true);
+  if (compensate) {
+    StartCompensation(s, "", "aborted by operator: " + StringField(p, "reason"));
+  } else {
+    s.phase = SagaState::Phase::kAborted;
+    s.paused = false;
+    s.finished_ms = IntField(p, "at_ms");
+  }
+}
+
+void OnPaused(SagaState& s, const Json&) { s.paused = true; }
+void OnResumed(SagaState& s, const Json&) { s.paused = false; }
+
+const std::unordered_map<std::string, Applier>& Appliers() {
+  static const std::unordered_map<std::string, Applier> table = {
+      {saga::kSagaStarted, OnStarted},
+      {saga::kStepCommandIssued, OnStepIssued},
+      {saga::kStepSucceeded, OnStepSucceeded},
+      {saga::kStepFailed, OnStepFailed},
+      {saga::kStepTimedOut, OnAttemptEnded},
+      {saga::kAttemptFailed, OnAttemptEnded},
+      {saga::kRetryScheduled, OnRetryScheduled},
+      {saga::kCompensationIssued, OnCompensationIssued},
+      {saga::kCompensationSucceeded, OnCompensationSucceeded},
+      {saga::kCompensationFailed, OnCompensationFailed},
+      {saga::kCompensationSkipped, OnCompensationSkipped},
+      {saga::kSagaCompleted, OnCompleted},
+      {saga::kSagaCompensated, OnCompensated},
+      {saga::kSagaStuck, OnStuck},
+      {saga::kFinalCommandIssued, OnFinalIssued},
+      {saga::kFinalCommandAcknowledged, OnFinalAcknowledged},
+      {saga::kOperatorRetried, OnOperatorRetried},
+      {saga::kOperatorSkipped, OnOperatorSkipped},
+      {saga::kOperatorAborted, OnOperatorAborted},
+      {saga::kOperatorPaused, OnPaused},
+      {saga::kOperatorResumed, OnResumed},
+  };
+  return table;
+}
+
+std::shared_ptr<const CatalogEntry> Resolve(const SagaState& s, const DefinitionCatalog* catalog) {
+  if (!catalog) return nullptr;
+  auto entry = catalog->Find(s.definition_name, s.definition_version);
+  if (!entry || entry->hash != s.definition_hash) return nullptr;
+  return entry;
+}
+
+}  // namespace
+
+void ApplySagaEvent(SagaState& state, const Event& event, const DefinitionCatalog* catalog) {
+  auto it = Appliers().find(event.type);
+  if (it == Appliers().end()) return;  // recorded only (late/duplicate replies, FinalCommandFailed)
+  it->second(state, event.payload);
+  if (event.type == saga::kSagaStarted) {
+    state.definition = Resolve(state, catalog);
+    if (state.definition) {
+      for (const dsl::Step& step : state.definition->definition.steps) state.steps[step.name];
+    }
+  }
+}
+
+std::string_view SagaStatusName(SagaStatus status) {
+  switch (status) {
+    case SagaStatus::kNew: return "NEW";
+    case SagaStatus::kRunning: return "RUNNING";
+    case SagaStatus::kCompensating: return "COMPENSATING";
+    case SagaStatus::kCompleted: return "COMPLETED";
+    case SagaStatus::kCompensated: return "COMPENSATED";
+    case SagaStatus::kStuck: return "STUCK";
+    case SagaStatus::kPaused: return "PAUSED";
+    case SagaStatus::kAborted: return "ABORTED";
+  }
+  return "?";
+}
+
+namespace {
+constexpr std::string_view kStepStatusNames[] = {
+    "PENDING",     "RUNNING",     "RETRY_WAITING",        "SUCCEEDED",           "FAILED",
+    "COMPENSATING", "COMPENSATION_RETRY_WAITING", "COMPENSATED", "COMPENSATION_SKIPPED", "COMPENSATION_FAILED"};
+}  // namespace
+
+std::string_view StepStatusName(StepStatus status) { return kStepStatusNames[static_cast<int>(status)]; }
+
+SagaStatus SagaState::status() const {
+  switch (phase) {
+    case Phase::kNew: return SagaStatus::kNew;
+    case Phase::kCompleted: return SagaStatus::kCompleted;
+    case Phase::kCompensated: return SagaStatus::kCompensated;
+    case Phase::kAborted: return SagaStatus::kAborted;
+    case Phase::kStuck: return SagaStatus::kStuck;
+    case Phase::kForward: return paused ? SagaStatus::kPaused : SagaStatus::kRunning;
+    case Phase::kCompensating: return paused ? SagaStatus::kPaused : SagaStatus::kCompensating;
+  }
+  return SagaStatus::kNew;
+}
+
+const StepState* SagaState::step(const std::string& name) const {
+  auto it = steps.find(name);
+  return it == steps.end() ? nullptr : &it->second;
+}
+
+std::optional<std::int64_t> NextDeadline(const SagaState& state) {
+  if (state.finished()) return std::nullopt;
+  std::optional<std::int64_t> next;
+  auto consider = [&](std::int64_t t) {
+    if (!next || t < *next) next = t;
+  };
+  for (const auto& [_, st] : state.steps) {
+    if (st.outstanding) consider(st.deadline_ms);
+    if (state.paused) continue;
+    if (st.status == StepStatus::kRetryWaiting || st.status == StepStatus::kCompensationRetryWaiting) {
+      consider(st.retry_at_ms);
+    }
+  }
+  return next;
+}
+
+std::vector<OutgoingCommand> OutstandingCommands(const SagaState& state) {
+  std::vector<OutgoingCommand> out;
+  for (const auto& [_, st] : state.steps) {
+    if (st.outstanding) out.push_back(*st.outstanding);
+  }
+  out.insert(out.end(), state.unacknowledged_finals.begin(), state.unacknowledged_finals.end());
+  return out;
+}
+
+// ---- snapshots ----
+namespace {
+
+Json CommandToJson(const OutgoingCommand& c) {
+  Json j = Json::object();
+  WriteCommandFields(c, j);
+  return j;
+}
+
+}  // namespace
+
+Json SagaStateToJson(const SagaState& s) {
+  Json steps = Json::object();
+  for (const auto& [name, st] : s.steps) {
+    Json j = {{"status", static_cast<int>(st.status)},
+              {"attempts", st.attempts},
+              {"compensation_attempts", st.compensation_attempts},
+              {"budget_base", st.budget_base},
+              {"compensation_budget_base", st.compensation_budget_base},
+              {"last_error", st.last_error},
+              {"started_ms", st.started_ms},
+              {"finished_ms", st.finished_ms},
+              {"deadline_ms", st.deadline_ms},
+              {"retry_at_ms", st.retry_at_ms}};
+    if (st.outstanding) j["outstanding"] = CommandToJson(*st.outstanding);
+    if (st.payload_override) j["payload_override"] = *st.payload_override;
+    steps[name] = std::move(j);
+  }
+  Json commands = Json::object();
+  for (const auto& [id, ref] : s.commands) {
+    commands[id] = {{"step", ref.step}, {"phase", ref.phase}, {"attempt", ref.attempt}, {"answered", ref.answered}};
+  }
+  Json finals = Json::array();
+  for (const OutgoingCommand& c : s.unacknowledged_finals) finals.push_back(CommandToJson(c));
+  return Json{{"phase", static_cast<int>(s.phase)},
+              {"paused", s.paused},
+              {"saga_id", s.saga_id},
+              {"definition", s.definition_name},
+              {"version", s.definition_version},
+              {"hash", s.definition_hash},
+              {"key", s.key},
+              {"context", s.context},
+              {"steps", std::move(steps)},
+              {"commands", std::move(commands)},
+              {"finals", std::move(finals)},
+              {"started_ms", s.started_ms},
+              {"finished_ms", s.finished_ms},
+              {"stuck_reason", s.stuck_reason}};
+}
+
+Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* catalog) {
+  if (!j.is_object() || !j.contains("steps") || !j.contains("commands")) {
+    return Status::Corruption("saga snapshot is not an object with steps and commands");
+  }
+  try {
+    SagaState s;
+    int phase = j.at("phase").get<int>();
+    if (phase < 0 || phase > static_cast<int>(SagaState::Phase::kAborted)) {
+      return Status::Corruption("saga snapshot has unknown phase " + std::to_string(phase));
+    }
+    s.phase = static_cast<SagaState::Phase>(phase);
+    s.paused = j.at("paused").get<bool>();
+    s.saga_id = j.at("saga_id").get<std::string>();
+    s.definition_name = j.at("definition").get<std::string>();
+    s.definition_version = j.at("version").get<int>();
+    s.definition_hash = j.at("hash").get<std::string>();
+    s.key = j.at("key").get<std::string>();
+    s.context = j.at("context");
+    s.started_ms = j.at("started_ms").get<std::int64_t>();
+    s.finished_ms = j.at("finished_ms").get<std::int64_t>();
+    s.stuck_reason = j.at("stuck_reason").get<std::string>();
+    for (const auto& [name, sj] : j.at("steps").items()) {
+      StepState st;
+      int status = sj.at("status").get<int>();
+      if (status < 0 || status > static_cast<int>(StepStatus::kCompensationFailed)) {
+        return Status::Corruption("saga snapshot: step " + name + " has unknown status");
+      }
+      st.status = static_cast<StepStatus>(status);
+      st.attempts = sj.at("attempts").get<int>();
+      st.compensation_attempts = sj.at("compensation_attempts").get<int>();
+      st.budget_base = sj.at("budget_base").get<int>();
+      st.compensation_budget_base = sj.at("compensation_budget_base").get<int>();
+      st.last_error = sj.at("last_error").get<std::string>();
+      st.started_ms = sj.at("started_ms").get<std::int64_t>();
+      st.finished_ms = sj.at("finished_ms").get<std::int64_t>();
+      st.deadline_ms = sj.at("deadline_ms").get<std::int64_t>();
+      st.retry_at_ms = sj.at("retry_at_ms").get<std::int64_t>();
+      if (sj.contains("outstanding")) st.outstanding = ReadCommandFields(sj["outstanding"], s.saga_id);
+      if (sj.contains("payload_override")) st.payload_override = sj["payload_override"];
+      s.steps[name] = std::move(st);
+    }
+    for (const auto& [id, cj] : j.at("commands").items()) {
+      s.commands[id] = CommandRef{cj.at("step").get<std::string>(), cj.at("phase").get<std::string>(),
+                                  cj.at("attempt").get<int>(), cj.at("answered").get<bool>()};
+    }
+    for (const Json& cj : j.at("finals")) s.unacknowledged_finals.push_back(ReadCommandFields(cj, s.saga_id));
+    if (s.phase != SagaState::Phase::kNew) s.definition = Resolve(s, catalog);
+    return s;
+  } catch (const Json::exception& e) {
+    return Status::Corruption(std::string("saga snapshot: ") + e.what());
+  }
+}
+
+}  // namespace sagad::coordinator
+
+#include "coordinator/saga_decide.h"
+
+namespace sagad::coordinator {
+
+std::shared_ptr<SagaAggregate> MakeSagaAggregate(const DefinitionCatalog* catalog) {
+  auto aggregate = std::make_shared<SagaAggregate>(saga::kAggregateType);
+  AddSagaHandlers(*aggregate, catalog);
+  for (const auto& [type, _] : Appliers()) {
+    aggregate->Apply(type, [catalog](SagaState& s, const Event& e) { ApplySagaEvent(s, e, catalog); });
+  }
+  aggregate->Snapshots(SagaStateToJson, [catalog](const Json& j) { return SagaStateFromJson(j, catalog); });
+  return aggregate;
+}
+
+}  // namespace sagad::coordinator

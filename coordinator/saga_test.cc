@@ -1,0 +1,410 @@
+// Specifications of the saga process manager (pure Decide/Evolve).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "coordinator/coordinator_test_support.h"
+#include "coordinator/commands_to_send.h"
+#include "core/testing/given_when_then.h"
+
+namespace sagad::coordinator {
+namespace {
+
+using namespace testing;  // NOLINT
+using ::testing::ElementsAre;
+using sagad::testing::Spec;
+
+class SagaTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<DefinitionCatalog> catalog_ = TestCatalog();
+  std::shared_ptr<SagaAggregate> saga_ = MakeSagaAggregate(catalog_.get());
+
+  SagaInstance NewOrder() {
+    SagaInstance s(saga_, "o-1");
+    s.Do(StartSaga("PlaceOrder", OrderInput()));
+    return s;
+  }
+  // PlaceOrder with reserve_stock and charge_payment done.
+  SagaInstance ChargedOrder() {
+    SagaInstance s = NewOrder();
+    s.Do(Success(DoId("reserve_stock"), kT0 + 10));
+    s.Do(Success(DoId("charge_payment"), kT0 + 20, {{"payment_id", "p-9"}}));
+    return s;
+  }
+};
+
+TEST_F(SagaTest, StartRecordsTheDefinitionAndIssuesTheFirstStep) {
+  Spec(*saga_, "o-1")
+      .When(StartSaga("PlaceOrder", OrderInput()))
+      .Then({{saga::kSagaStarted,
+              {{"saga_id", "o-1"},
+               {"definition", "PlaceOrder"},
+               {"version", 1},
+               {"hash", catalog_->Find("PlaceOrder", 1)->hash},
+               {"key", "o-1"},
+               {"input", OrderInput()},
+               {"started_ms", kT0}}},
+             {saga::kStepCommandIssued,
+              {{"step", "reserve_stock"},
+               {"phase", "do"},
+               {"attempt", 1},
+               {"command_id", "o-1/reserve_stock/do/1"},
+               {"participant", "inventory"},
+               {"command_type", "ReserveStock"},
+               {"target", "sku-1"},
+               {"payload", {{"order_id", "o-1"}, {"qty", 2}}},
+               {"deadline_ms", kT0 + 5000},
+               {"issued_ms", kT0}}}});
+}
+
+TEST_F(SagaTest, StartIsIdempotent) {
+  SagaInstance s = NewOrder();
+  Spec(*saga_, "o-1").Given(s.history()).When(StartSaga("PlaceOrder", OrderInput())).ThenNothing();
+}
+
+TEST_F(SagaTest, StartOfAnUnknownDefinitionIsNotFound) {
+  Spec(*saga_, "o-1").When(StartSaga("Nope", OrderInput())).ThenFails(StatusCode::kNotFound, "Nope");
+}
+
+TEST_F(SagaTest, HappyPathRunsEveryStepInOrderAndCompletes) {
+  SagaInstance s = NewOrder();
+  Events e = s.Do(Success(DoId("reserve_stock"), kT0 + 10));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kStepCommandIssued));
+  EXPECT_EQ(e[1].payload["command_id"], DoId("charge_payment"));
+  EXPECT_EQ(e[1].payload["payload"], (Json{{"order_id", "o-1"}, {"amount", 30}}));
+
+  e = s.Do(Success(DoId("charge_payment"), kT0 + 20, {{"payment_id", "p-9"}, {"other", 1}}));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kStepCommandIssued));
+  EXPECT_EQ(e[0].payload["captured"], (Json{{"payment_id", "p-9"}}));
+  EXPECT_EQ(s.state().context["charge_payment"]["payment_id"], "p-9");
+
+  e = s.Do(Success(DoId("approve_order"), kT0 + 30));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kSagaCompleted));
+  EXPECT_EQ(s.state().status(), SagaStatus::kCompleted);
+  EXPECT_TRUE(OutstandingCommands(s.state()).empty());
+  EXPECT_FALSE(NextDeadline(s.state()).has_value());
+}
+
+TEST_F(SagaTest, FailureOfTheFirstStepCompensatesNothingAndSendsTheFinalCommand) {
+  SagaInstance s = NewOrder();
+  Events e = s.Do(Failure(DoId("reserve_stock"), kT0 + 10, "out of stock"));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepFailed, saga::kSagaCompensated, saga::kFinalCommandIssued));
+  EXPECT_EQ(e[2].payload["command_type"], "RejectOrder");
+  EXPECT_EQ(e[2].payload["payload"], (Json{{"reason", "out of stock"}}));
+  EXPECT_EQ(s.state().status(), SagaStatus::kCompensated);
+}
+
+TEST_F(SagaTest, FailureOfTheSecondStepCompensatesTheFirst) {
+  SagaInstance s = NewOrder();
+  s.Do(Success(DoId("reserve_stock"), kT0 + 10));
+  Events e = s.Do(Failure(DoId("charge_payment"), kT0 + 20, "card declined"));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepFailed, saga::kCompensationIssued));
+  EXPECT_EQ(e[1].payload["command_type"], "ReleaseStock");
+  EXPECT_EQ(e[1].payload["command_id"], UndoId("reserve_stock"));
+  EXPECT_EQ(s.state().status(), SagaStatus::kCompensating);
+  EXPECT_EQ(s.state().context["failure"], (Json{{"step", "charge_payment"}, {"reason", "card declined"}}));
+
+  e = s.Do(Success(UndoId("reserve_stock"), kT0 + 30));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kSagaCompensated, saga::kFinalCommandIssued));
+}
+
+TEST_F(SagaTest, FailureOfTheLastStepCompensatesTheEarlierOnesInReverse) {
+  SagaInstance s = ChargedOrder();
+  Events e = s.Do(Reply(DoId("approve_order"), "rejected", kT0 + 30, Json::object(), "order closed"));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepFailed, saga::kCompensationIssued));
+  EXPECT_EQ(e[1].payload["step"], "charge_payment");
+  EXPECT_EQ(e[1].payload["payload"], (Json{{"order_id", "o-1"}, {"payment_id", "p-9"}}));
+
+  e = s.Do(Success(UndoId("charge_payment"), kT0 + 40));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kCompensationIssued));
+  EXPECT_EQ(e[1].payload["step"], "reserve_stock");
+
+  e = s.Do(Success(UndoId("reserve_stock"), kT0 + 50));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kSagaCompensated, saga::kFinalCommandIssued));
+  EXPECT_EQ(s.state().status(), SagaStatus::kCompensated);
+}
+
+TEST_F(SagaTest, AStepWithoutCompensateIsSkippedInCompensation) {
+  SagaInstance s(saga_, "n-1");
+  s.Do(StartSaga("Notify", {{"order_id", "o-1"}, {"vat_number", "V1"}}));
+  s.Do(Success(DoId("reserve", 1, "n-1"), kT0 + 1));
+  s.Do(Success(DoId("email", 1, "n-1"), kT0 + 2));
+  Events e = s.Do(Failure(DoId("bill", 1, "n-1"), kT0 + 3));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepFailed, saga::kCompensationSkipped, saga::kCompensationIssued));
+  EXPECT_EQ(e[1].payload["step"], "email");
+  EXPECT_EQ(e[2].payload["step"], "reserve");
+}
+
+TEST_F(SagaTest, AnExpressionErrorFailsTheStepInsteadOfCrashing) {
+  SagaInstance s(saga_, "n-1");
+  s.Do(StartSaga("Notify", {{"order_id", "o-1"}}));  // no vat_number
+  s.Do(Success(DoId("reserve", 1, "n-1"), kT0 + 1));
+  Events e = s.Do(Success(DoId("email", 1, "n-1"), kT0 + 2));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kStepFailed, saga::kCompensationSkipped,
+                                    saga::kCompensationIssued));
+  EXPECT_THAT(e[1].payload["reason"].get<std::string>(), ::testing::HasSubstr("vat_number"));
+}
+
+TEST_F(SagaTest, ACompensationThatFailsIsRetriedWithBackoffUntilItSucceeds) {
+  SagaInstance s = NewOrder();
+  s.Do(Success(DoId("reserve_stock"), kT0 + 10));
+  s.Do(Failure(DoId("charge_payment"), kT0 + 20));
+  std::int64_t now = kT0 + 30;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    Events e = s.Do(Transient(UndoId("reserve_stock", attempt), now));
+    ASSERT_THAT(Types(e), ElementsAre(saga::kCompensationFailed, saga::kRetryScheduled));
+    std::int64_t at = e[1].payload["at_ms"];
+    EXPECT_GT(at, now);
+    EXPECT_EQ(NextDeadline(s.state()), at);
+    EXPECT_TRUE(s.Do(Timer(at - 1)).empty()) << "nothing is due before at_ms";
+    e = s.Do(Timer(at));
+    ASSERT_THAT(Types(e), ElementsAre(saga::kCompensationIssued));
+    EXPECT_EQ(e[0].payload["command_id"], UndoId("reserve_stock", attempt + 1));
+    now = at + 1;
+  }
+  Events e = s.Do(Success(UndoId("reserve_stock", 4), now));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kSagaCompensated, saga::kFinalCommandIssued));
+}
+
+TEST_F(SagaTest, ACompensationThatNeverSucceedsGetsStuckAndAnOperatorRetryFinishesIt) {
+  SagaInstance s = NewOrder();
+  s.Do(Success(DoId("reserve_stock"), kT0 + 10));
+  s.Do(Failure(DoId("charge_payment"), kT0 + 20));
+  std::int64_t now = kT0 + 30;
+  int attempt = 1;
+  while (s.state().status() != SagaStatus::kStuck) {
+    ASSERT_LE(attempt, 11) << "compensation budget is 11 attempts";
+    Events e = s.Do(Reply(UndoId("reserve_stock", attempt), "failure", now, Json::object(), "db down"));
+    if (e.back().type == saga::kRetryScheduled) {
+      now = e.back().payload["at_ms"];
+      s.Do(Timer(now));
+      ++attempt;
+    }
+  }
+  EXPECT_EQ(attempt, 11);
+  EXPECT_THAT(s.state().stuck_reason, ::testing::HasSubstr("db down"));
+  EXPECT_EQ(s.state().step("reserve_stock")->status, StepStatus::kCompensationFailed);
+  EXPECT_FALSE(NextDeadline(s.state()).has_value()) << "a stuck saga waits for an operator";
+
+  Events e = s.Do(Operator(saga::kRetry, now + 1000));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kOperatorRetried, saga::kCompensationIssued));
+  EXPECT_EQ(e[0].payload["actor"], "alice");
+  EXPECT_EQ(e[1].payload["command_id"], UndoId("reserve_stock", 12));
+  EXPECT_EQ(s.state().status(), SagaStatus::kCompensating);
+
+  e = s.Do(Success(UndoId("reserve_stock", 12), now + 2000));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kSagaCompensated, saga::kFinalCommandIssued));
+}
+
+TEST_F(SagaTest, ATimedOutStepIsRetriedWithANewCommandIdAndThenSucceeds) {
+  SagaInstance s = NewOrder();
+  EXPECT_EQ(NextDeadline(s.state()), kT0 + 5000);
+  EXPECT_TRUE(s.Do(Timer(kT0 + 4999)).empty());
+  Events e = s.Do(Timer(kT0 + 5000));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepTimedOut, saga::kRetryScheduled));
+  std::int64_t at = e[1].payload["at_ms"];
+  EXPECT_GE(at, kT0 + 5000 + 50);
+  EXPECT_LE(at, kT0 + 5000 + 100);
+  e = s.Do(Timer(at));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepCommandIssued));
+  EXPECT_EQ(e[0].payload["command_id"], DoId("reserve_stock", 2));
+  EXPECT_EQ(e[0].payload["deadline_ms"], at + 5000);
+  e = s.Do(Success(DoId("reserve_stock", 2), at + 10));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kStepCommandIssued));
+}
+
+TEST_F(SagaTest, BackoffIsDeterministicAndGrowsToItsCap) {
+  SagaInstance a = NewOrder();
+  SagaInstance b = NewOrder();
+  std::int64_t now = kT0;
+  std::vector<std::int64_t> delays;
+  for (int attempt = 1; attempt <= 5; ++attempt) {
+    const std::int64_t deadline = *NextDeadline(a.state());
+    now = deadline;
+    Events ea = a.Do(Timer(now));
+    Events eb = b.Do(Timer(now));
+    EXPECT_EQ(AsJson(ea), AsJson(eb));
+    std::int64_t at = ea[1].payload["at_ms"];
+    delays.push_back(at - now);
+    a.Do(Timer(at));
+    b.Do(Timer(at));
+  }
+  for (std::size_t i = 0; i < delays.size(); ++i) {
+    std::int64_t base = std::min<std::int64_t>(100LL << i, 2000);
+    EXPECT_GE(delays[i], base / 2) << i;
+    EXPECT_LE(delays[i], base) << i;
+  }
+  // The sixth attempt times out: the budget (retry 5 = 6 attempts) is spent.
+  Events e = a.Do(Timer(*NextDeadline(a.state())));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepTimedOut, saga::kStepFailed, saga::kSagaCompensated,
+                                    saga::kFinalCommandIssued));
+}
+
+TEST_F(SagaTest, ALateSuccessOfATimedOutAttemptCountsWhileTheStepStillWaits) {
+  SagaInstance s = NewOrder();
+  s.Do(Timer(kT0 + 5000));  // attempt 1 timed out, retry scheduled
+  Events e = s.Do(Success(DoId("reserve_stock", 1), kT0 + 5010));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kStepCommandIssued));
+  EXPECT_EQ(e[0].payload["late"], true);
+  // ... so a later failure compensates it.
+  e = s.Do(Failure(DoId("charge_payment"), kT0 + 5020));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepFailed, saga::kCompensationIssued));
+  EXPECT_EQ(e[1].payload["step"], "reserve_stock");
+}
+
+TEST_F(SagaTest, ALateSuccessAfterTheStepFailedIsCompensatedToo) {
+  SagaInstance s = NewOrder();
+  // Spend all six attempts.
+  while (s.state().status() == SagaStatus::kRunning) s.Do(Timer(*NextDeadline(s.state())));
+  ASSERT_EQ(s.state().status(), SagaStatus::kCompensated);
+  Events e = s.Do(Success(DoId("reserve_stock", 3), kT0 + 60'000));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kCompensationIssued));
+  EXPECT_EQ(s.state().status(), SagaStatus::kCompensating);
+  e = s.Do(Success(UndoId("reserve_stock"), kT0 + 60'010));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kSagaCompensated));
+  EXPECT_EQ(s.state().unacknowledged_finals.size(), 1u) << "the final command is issued once";
+}
+
+TEST_F(SagaTest, AReplyCanBeClassifiedByTheStepsSuccessAndFailureEvents) {
+  SagaInstance s = NewOrder();
+  auto event = [](const std::string& id, const std::string& type, std::int64_t now) {
+    return Cmd(saga::kHandleReply, Json{{"command_id", id}, {"outcome", "event"}, {"event_type", type},
+                                        {"data", {{"payment_id", "p-3"}}}, {"now_ms", now}});
+  };
+  Events e = s.Do(event(DoId("reserve_stock"), "inventory.Restocked", kT0 + 1));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kLateReplyIgnored)) << "not an outcome of this step";
+  EXPECT_EQ(s.state().step("reserve_stock")->status, StepStatus::kRunning);
+  e = s.Do(event(DoId("reserve_stock"), "inventory.StockReserved", kT0 + 2));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kStepCommandIssued));
+  e = s.Do(event(DoId("charge_payment"), "PaymentDeclined", kT0 + 3));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepFailed, saga::kCompensationIssued));
+  EXPECT_EQ(e[0].payload["reason"], "PaymentDeclined");
+  e = s.Do(event(UndoId("reserve_stock"), "inventory.StockReleased", kT0 + 4));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kSagaCompensated, saga::kFinalCommandIssued));
+}
+
+TEST_F(SagaTest, AnInstanceWhoseDefinitionIsNotLoadedRefusesToDecide) {
+  SagaInstance s = NewOrder();
+  DefinitionCatalog empty;
+  auto other = MakeSagaAggregate(&empty);
+  Spec(*other, "o-1").Given(s.history()).When(Timer(kT0 + 10'000))
+      .ThenFails(StatusCode::kFailedPrecondition, "PlaceOrder version 1");
+}
+
+TEST_F(SagaTest, ADuplicateReplyIsRecordedAndIgnored) {
+  SagaInstance s = NewOrder();
+  s.Do(Success(DoId("reserve_stock"), kT0 + 10));
+  Json before = SagaStateToJson(s.state());
+  Spec(*saga_, "o-1")
+      .Given(s.history())
+      .When(Success(DoId("reserve_stock"), kT0 + 11))
+      .Then({{saga::kDuplicateReplyIgnored,
+              {{"command_id", DoId("reserve_stock")},
+               {"outcome", "success"},
+               {"event_type", ""},
+               {"reason", "success"},
+               {"why", "this command's outcome is already recorded"}}}});
+  s.Do(Success(DoId("reserve_stock"), kT0 + 11));
+  EXPECT_EQ(SagaStateToJson(s.state()), before);
+}
+
+TEST_F(SagaTest, AReplyToAnUnknownCommandIsRecordedAndIgnored) {
+  SagaInstance s = NewOrder();
+  Events e = s.Do(Success("o-1/nope/do/1", kT0 + 10));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kLateReplyIgnored));
+  EXPECT_EQ(e[0].payload["why"], "unknown command id");
+  EXPECT_EQ(s.state().step("reserve_stock")->status, StepStatus::kRunning);
+}
+
+TEST_F(SagaTest, ParallelStepsAreIssuedTogetherAndTheJoinWaitsForBoth) {
+  SagaInstance s(saga_, "s-1");
+  s.Do(StartSaga("Shipping", {{"order_id", "o-1"}}));
+  Events e = s.Do(Success(DoId("pick", 1, "s-1"), kT0 + 1));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kStepCommandIssued, saga::kStepCommandIssued));
+  EXPECT_EQ(e[1].payload["step"], "book_courier");
+  EXPECT_EQ(e[2].payload["step"], "print_label");
+  e = s.Do(Success(DoId("book_courier", 1, "s-1"), kT0 + 2));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepSucceeded));
+  e = s.Do(Success(DoId("print_label", 1, "s-1"), kT0 + 3));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kStepCommandIssued));
+  EXPECT_EQ(e[1].payload["step"], "hand_over");
+}
+
+TEST_F(SagaTest, AFailedParallelBranchCompensatesTheCompletedOneThenTheirParent) {
+  SagaInstance s(saga_, "s-1");
+  s.Do(StartSaga("Shipping", {{"order_id", "o-1"}}));
+  s.Do(Success(DoId("pick", 1, "s-1"), kT0 + 1));
+  s.Do(Success(DoId("book_courier", 1, "s-1"), kT0 + 2));
+  Events e = s.Do(Failure(DoId("print_label", 1, "s-1"), kT0 + 3));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepFailed, saga::kCompensationIssued));
+  EXPECT_EQ(e[1].payload["step"], "book_courier");
+  e = s.Do(Success(UndoId("book_courier", 1, "s-1"), kT0 + 4));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kCompensationIssued));
+  EXPECT_EQ(e[1].payload["step"], "pick");
+  e = s.Do(Success(UndoId("pick", 1, "s-1"), kT0 + 5));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kSagaCompensated));
+}
+
+TEST_F(SagaTest, CompensationOfAParentWaitsForABranchStillRunning) {
+  SagaInstance s(saga_, "s-1");
+  s.Do(StartSaga("Shipping", {{"order_id", "o-1"}}));
+  s.Do(Success(DoId("pick", 1, "s-1"), kT0 + 1));
+  Events e = s.Do(Failure(DoId("print_label", 1, "s-1"), kT0 + 2));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kStepFailed)) << "pick waits: book_courier may still succeed";
+  e = s.Do(Success(DoId("book_courier", 1, "s-1"), kT0 + 3));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepSucceeded, saga::kCompensationIssued));
+  EXPECT_EQ(e[1].payload["step"], "book_courier");
+}
+
+TEST_F(SagaTest, CommandsToSendAreExactlyTheIssuedCommands) {
+  SagaInstance s(saga_, "s-1");
+  s.Do(StartSaga("Shipping", {{"order_id", "o-1"}}));
+  Events decided = s.Do(Success(DoId("pick", 1, "s-1"), kT0 + 1));
+  std::vector<Event> committed;
+  for (const EventData& d : decided) {
+    Event e;
+    e.stream = {"Saga", "s-1"};
+    e.type = d.type;
+    e.payload = d.payload;
+    committed.push_back(e);
+  }
+  std::vector<OutgoingCommand> out = CommandsToSend(committed);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], (OutgoingCommand{"s-1/book_courier/do/1", "courier", "Book", "o-1", Json::object(), "s-1"}));
+  EXPECT_EQ(out[1].command_id, "s-1/print_label/do/1");
+  std::vector<OutgoingCommand> outstanding = OutstandingCommands(s.state());
+  EXPECT_EQ(outstanding.size(), 2u);
+}
+
+TEST_F(SagaTest, ASnapshotRestoresTheReplayedState) {
+  SagaInstance s = ChargedOrder();
+  s.Do(Failure(DoId("approve_order"), kT0 + 30));
+  s.Do(Transient(UndoId("charge_payment"), kT0 + 40));
+  Json snapshot = s.behavior().Snapshot(*[&] {
+    // A fresh replay of the history.
+    auto box = s.behavior().NewState();
+    std::int64_t v = 0;
+    for (const EventData& d : s.history()) {
+      Event e;
+      e.version = ++v;
+      e.type = d.type;
+      e.payload = d.payload;
+      s.behavior().Evolve(*box, e);
+    }
+    return box;
+  }());
+  EXPECT_EQ(snapshot, SagaStateToJson(s.state()));
+  Result<std::unique_ptr<StateBox>> restored = s.behavior().Restore(snapshot);
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  const SagaState& r = SagaAggregate::Unbox(**restored);
+  EXPECT_EQ(SagaStateToJson(r), snapshot);
+  EXPECT_TRUE(r.definition != nullptr);
+  EXPECT_EQ(r.status(), SagaStatus::kCompensating);
+  // The restored state decides like the original.
+  Command timer = Timer(kT0 + 100'000);
+  timer.target = {"Saga", "o-1"};
+  EXPECT_EQ(AsJson(s.behavior().Decide(**restored, timer).value()), AsJson(s.Decide(Timer(kT0 + 100'000)).value()));
+  EXPECT_EQ(s.behavior().Restore(Json{{"phase", 1}}).status().code(), StatusCode::kCorruption);
+}
+
+}  // namespace
+}  // namespace sagad::coordinator

@@ -1,0 +1,342 @@
+// Decide for the tcc aggregate: try every branch in parallel; all tried ->
+// confirm all; any refused or the timeout passed -> cancel all. Confirm and
+// cancel retry within tcc_phase_retry, then STUCK. Same pattern as the saga:
+// each handler works on a copy of the state and applies what it emits.
+#include <algorithm>
+
+#include "coordinator/tcc_events.h"
+#include "coordinator/tcc_state.h"
+#include "saga-dsl/expression.h"
+
+namespace sagad::coordinator {
+namespace {
+
+using dsl::TccBranch;
+
+const char* IssuedEvent(std::string_view phase) {
+  if (phase == tcc::kPhaseConfirm) return tcc::kConfirmIssued;
+  if (phase == tcc::kPhaseCancel) return tcc::kCancelIssued;
+  return tcc::kTryIssued;
+}
+
+const dsl::CommandSpec& SpecOf(const TccBranch& b, std::string_view phase) {
+  if (phase == tcc::kPhaseConfirm) return b.confirm;
+  if (phase == tcc::kPhaseCancel) return b.cancel;
+  return b.try_command;
+}
+
+class TccDecider {
+ public:
+  TccDecider(const TccState& s, const DefinitionCatalog* catalog, std::int64_t now)
+      : s_(s), catalog_(catalog), now_(now) {}
+
+  Events Take() { return std::move(events_); }
+  std::int64_t now() const { return now_; }
+  const dsl::Definition& def() const { return s_.definition->definition; }
+  TccAction& action(const std::string& branch, std::string_view phase) { return s_.branches[branch].Phase(phase); }
+
+  void Emit(const char* type, Json payload) {
+    Event e;
+    e.stream = {tcc::kAggregateType, s_.tcc_id};
+    e.type = type;
+    e.payload = payload;
+    ApplyTccEvent(s_, e, catalog_);
+    events_.push_back(EventData{type, std::move(payload)});
+  }
+
+  void Issue(const TccBranch& b, const char* phase) {
+    TccAction& a = action(b.name, phase);
+    int attempt = a.attempts + 1;
+    Result<OutgoingCommand> c =
+        BuildCommand(SpecOf(b, phase), s_.context, CommandIdFor(s_.tcc_id, b.name, phase, attempt), s_.tcc_id);
+    if (!c.ok()) {
+      std::string reason = "cannot build " + std::string(phase) + " command: " + c.status().message();
+      if (std::string_view(phase) == tcc::kPhaseTry) {
+        Emit(tcc::kTryFailed, Json{{"branch", b.name}, {"reason", reason}, {"at_ms", now_}});
+        Decide(tcc::kPhaseCancel, reason);
+      } else {
+        Emit(tcc::kTccStuck, Json{{"branch", b.name}, {"phase", phase}, {"reason", reason}, {"at_ms", now_}});
+      }
+      return;
+    }
+    Json p = {{"branch", b.name}, {"phase", phase}, {"attempt", attempt}};
+    WriteCommandFields(*c, p);
+    p["deadline_ms"] = std::string_view(phase) == tcc::kPhaseTry ? s_.deadline_ms : now_ + def().tcc_timeout_ms;
+    p["issued_ms"] = now_;
+    Emit(IssuedEvent(phase), std::move(p));
+  }
+
+  void Decide(const char* decision, const std::string& reason) {
+    if (s_.decision != TccState::Decision::kNone) return;
+    Emit(tcc::kTccDecided, Json{{"decision", decision}, {"reason", reason}, {"at_ms", now_}});
+  }
+
+  // An attempt of `phase` ended without success: retry within budget (a try
+  // only until the tcc deadline), else cancel (try) or STUCK (confirm/cancel).
+  void RetryOrGiveUp(const TccBranch& b, const char* phase, const std::string& reason) {
+    TccAction& a = action(b.name, phase);
+    bool is_try = std::string_view(phase) == tcc::kPhaseTry;
+    const dsl::RetryPolicy& policy = is_try ? def().tcc_try_retry : def().tcc_phase_retry;
+    int used = a.attempts - a.budget_base;
+    int next = a.attempts + 1;
+    std::int64_t at = now_ + BackoffMs(policy, next, CommandIdFor(s_.tcc_id, b.name, phase, next));
+    if (used < policy.max_attempts && (!is_try || at < s_.deadline_ms)) {
+      Emit(tcc::kRetryScheduled,
+           Json{{"branch", b.name}, {"phase", phase}, {"attempt", next}, {"at_ms", at}, {"reason", reason}});
+      return;
+    }
+    if (is_try) {
+      Emit(tcc::kTryFailed, Json{{"branch", b.name}, {"reason", reason}, {"at_ms", now_}});
+      Decide(tcc::kPhaseCancel, "try of branch " + b.name + " failed: " + reason);
+      return;
+    }
+    Emit(tcc::kTccStuck, Json{{"branch", b.name},
+                              {"phase", phase},
+                              {"reason", std::string(phase) + " of branch " + b.name + " failed after " +
+                                             std::to_string(used) + " attempts: " + reason},
+                              {"at_ms", now_}});
+  }
+
+  void IssueDueRetries() {
+    for (const TccBranch& b : def().branches) {
+      for (const char* phase : {tcc::kPhaseTry, tcc::kPhaseConfirm, tcc::kPhaseCancel}) {
+        TccAction& a = action(b.name, phase);
+        if (a.retry_waiting && a.retry_at_ms <= now_) Issue(b, phase);
+      }
+    }
+  }
+
+  void Progress() {
+    if (s_.finished || !s_.definition) return;
+    if (s_.decision == TccState::Decision::kNone) {
+      for (const TccBranch& b : def().branches) {
+        if (!action(b.name, tcc::kPhaseTry).done) return;
+      }
+      Decide(tcc::kPhaseConfirm, "every try succeeded");
+    }
+    const char* phase = s_.decision == TccState::Decision::kConfirm ? tcc::kPhaseConfirm : tcc::kPhaseCancel;
+    bool all_done = true;
+    for (const TccBranch& b : def().branches) {
+      TccAction& a = action(b.name, phase);
+      if (!a.done && !a.stuck && !a.outstanding && !a.retry_waiting && a.attempts == 0) Issue(b, phase);
+      all_done = all_done && action(b.name, phase).done;
+    }
+    if (!all_done) return;
+    bool confirmed = s_.decision == TccState::Decision::kConfirm;
+    Emit(confirmed ? tcc::kTccConfirmed : tcc::kTccCancelled, Json{{"at_ms", now_}});
+    const auto& spec = confirmed ? def().on_completed : def().on_compensated;
+    if (!spec) return;
+    const char* kind = confirmed ? "on_completed" : "on_compensated";
+    Result<OutgoingCommand> c = BuildCommand(*spec, s_.context, CommandIdFor(s_.tcc_id, "final", kind, 1), s_.tcc_id);
+    if (!c.ok()) {
+      Emit(tcc::kFinalCommandFailed, Json{{"kind", kind}, {"reason", c.status().message()}});
+      return;
+    }
+    Json p = {{"kind", kind}};
+    WriteCommandFields(*c, p);
+    Emit(tcc::kFinalCommandIssued, std::move(p));
+  }
+
+  const TccState& state() const { return s_; }
+
+ private:
+  TccState s_;
+  const DefinitionCatalog* catalog_;
+  std::int64_t now_;
+  Events events_;
+};
+
+std::int64_t NowOf(const Command& c) { return IntField(c.payload, "now_ms"); }
+
+Status NeedsDefinition(const TccState& s) {
+  if (!s.started) return Status::NotFound("tcc " + s.tcc_id + " has not been started");
+  if (!s.definition) {
+    return Status::FailedPrecondition("definition " + s.definition_name + " version " +
+                                      std::to_string(s.definition_version) + " is not loaded");
+  }
+  return Status::Ok();
+}
+
+Decision Start(const TccState& s, const Command& c, const DefinitionCatalog* catalog) {
+  if (s.started) return Events{};
+  const Json& p = c.payload;
+  std::string name = StringField(p, "definition");
+  if (name.empty()) return Status::InvalidArgument("StartTcc needs 'definition'");
+  std::string id = StringField(p, "tcc_id");
+  if (id.empty()) id = c.target.id;
+  if (id != c.target.id) return Status::InvalidArgument("tcc_id '" + id + "' differs from the target id");
+  auto entry = p.contains("version") ? catalog->Find(name, static_cast<int>(IntField(p, "version")))
+                                     : catalog->Latest(name);
+  if (!entry) return Status::NotFound("no definition " + name);
+  if (entry->definition.kind != dsl::DefinitionKind::kTcc) {
+    return Status::InvalidArgument(name + " is a saga definition; start it on the Saga aggregate");
+  }
+  Json input = p.contains("input") ? p["input"] : Json::object();
+  if (!input.is_object()) return Status::InvalidArgument("StartTcc 'input' must be an object");
+  std::string key;
+  if (entry->definition.key) {
+    dsl::EvalResult k = dsl::Evaluate(*entry->definition.key, input);
+    if (!k.ok()) return Status::InvalidArgument("key of " + name + ": " + k.error);
+    key = k.value.is_string() ? k.value.get<std::string>() : k.value.dump();
+  }
+  std::int64_t now = NowOf(c);
+  TccState fresh = s;
+  fresh.tcc_id = id;
+  TccDecider d(fresh, catalog, now);
+  d.Emit(tcc::kTccStarted, Json{{"tcc_id", id},
+                                {"definition", name},
+                                {"version", entry->definition.version},
+                                {"hash", entry->hash},
+                                {"key", key},
+                                {"input", input},
+                                {"started_ms", now},
+                                {"deadline_ms", now + entry->definition.tcc_timeout_ms}});
+  for (const TccBranch& b : entry->definition.branches) {
+    if (d.state().decision != TccState::Decision::kNone) break;  // a try could not be built
+    d.Issue(b, tcc::kPhaseTry);
+  }
+  d.Progress();
+  return d.Take();
+}
+
+Decision Reply(const TccState& s, const Command& c, const DefinitionCatalog* catalog) {
+  SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
+  const Json& p = c.payload;
+  std::string id = StringField(p, "command_id");
+  std::string outcome = StringField(p, "outcome");
+  if (id.empty()) return Status::InvalidArgument("HandleReply needs 'command_id'");
+  if (outcome != "success" && outcome != "failure" && outcome != "rejected" && outcome != "transient") {
+    return Status::InvalidArgument("HandleReply 'outcome' must be success, failure, rejected or transient, not '" +
+                                   outcome + "'");
+  }
+  std::string event_type = StringField(p, "event_type");
+  std::string reason = StringField(p, "reason");
+  if (reason.empty()) reason = event_type.empty() ? outcome : event_type;
+  TccDecider d(s, catalog, NowOf(c));
+  Json record = {{"command_id", id}, {"outcome", outcome}, {"event_type", event_type}, {"reason", reason}};
+  auto ignore = [&](const char* type, const std::string& why) {
+    record["why"] = why;
+    d.Emit(type, record);
+    return d.Take();
+  };
+  auto it = s.commands.find(id);
+  if (it == s.commands.end()) return ignore(tcc::kLateReplyIgnored, "unknown command id");
+  const CommandRef& ref = it->second;
+  if (ref.answered) return ignore(tcc::kDuplicateReplyIgnored, "this command's outcome is already recorded");
+  if (ref.step.empty()) {
+    d.Emit(tcc::kFinalCommandAcknowledged, Json{{"command_id", id}, {"outcome", outcome}});
+    return d.Take();
+  }
+  auto bit = std::find_if(d.def().branches.begin(), d.def().branches.end(),
+                          [&](const TccBranch& b) { return b.name == ref.step; });
+  if (bit == d.def().branches.end()) return ignore(tcc::kLateReplyIgnored, "unknown branch " + ref.step);
+  const TccBranch& b = *bit;
+  const TccAction& a = s.branches.at(b.name).Phase(ref.phase);
+  bool current = a.outstanding && a.outstanding->command_id == id;
+  bool success = outcome == "success";
+
+  if (ref.phase == tcc::kPhaseTry) {
+    if (s.decision != TccState::Decision::kNone) {
+      return ignore(tcc::kLateReplyIgnored, "try answered after the decision; confirm/cancel covers it");
+    }
+    if (success && !a.done) {  // the current attempt, or an earlier one that did succeed
+      d.Emit(tcc::kTrySucceeded, Json{{"branch", b.name}, {"command_id", id}, {"at_ms", d.now()}});
+    } else if (!current) {
+      return ignore(tcc::kLateReplyIgnored, "reply to an earlier try of branch " + b.name);
+    } else if (outcome == "transient") {
+      d.Emit(tcc::kAttemptFailed, Json{{"branch", b.name}, {"phase", tcc::kPhaseTry}, {"attempt", ref.attempt},
+                                       {"command_id", id}, {"outcome", outcome}, {"reason", reason}, {"at_ms", d.now()}});
+      d.RetryOrGiveUp(b, tcc::kPhaseTry, reason);
+    } else {
+      d.Emit(tcc::kTryFailed, Json{{"branch", b.name}, {"command_id", id}, {"reason", reason}, {"at_ms", d.now()}});
+      d.Decide(tcc::kPhaseCancel, "try of branch " + b.name + " refused: " + reason);
+    }
+    d.Progress();
+    return d.Take();
+  }
+
+  const char* phase = ref.phase == tcc::kPhaseConfirm ? tcc::kPhaseConfirm : tcc::kPhaseCancel;
+  if (success && !a.done) {
+    d.Emit(ref.phase == tcc::kPhaseConfirm ? tcc::kConfirmSucceeded : tcc::kCancelSucceeded,
+           Json{{"branch", b.name}, {"command_id", id}, {"at_ms", d.now()}});
+  } else if (current) {
+    d.Emit(tcc::kAttemptFailed, Json{{"branch", b.name}, {"phase", phase}, {"attempt", ref.attempt},
+                                     {"command_id", id}, {"outcome", outcome}, {"reason", reason}, {"at_ms", d.now()}});
+    d.RetryOrGiveUp(b, phase, reason);
+  } else {
+    return ignore(tcc::kLateReplyIgnored, "reply to an earlier " + ref.phase + " of branch " + b.name);
+  }
+  d.Progress();
+  return d.Take();
+}
+
+Decision Timer(const TccState& s, const Command& c, const DefinitionCatalog* catalog) {
+  if (!s.started || s.finished) return Events{};
+  SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
+  TccDecider d(s, catalog, NowOf(c));
+  if (s.decision == TccState::Decision::kNone && d.now() >= s.deadline_ms) {
+    std::string reason = "tries not all answered within " + dsl::FormatDuration(d.def().tcc_timeout_ms);
+    d.Emit(tcc::kTccTimedOut, Json{{"reason", reason}, {"at_ms", d.now()}});
+    d.Decide(tcc::kPhaseCancel, reason);
+  }
+  for (const TccBranch& b : d.def().branches) {
+    for (const char* phase : {tcc::kPhaseConfirm, tcc::kPhaseCancel}) {
+      TccAction& a = d.action(b.name, phase);
+      if (!a.outstanding || a.deadline_ms > d.now()) continue;
+      std::string reason = "no reply within " + dsl::FormatDuration(d.def().tcc_timeout_ms);
+      d.Emit(tcc::kAttemptFailed, Json{{"branch", b.name}, {"phase", phase}, {"attempt", a.attempts},
+                                       {"command_id", a.outstanding->command_id}, {"outcome", "timeout"},
+                                       {"reason", reason}, {"at_ms", d.now()}});
+      d.RetryOrGiveUp(b, phase, reason);
+    }
+  }
+  d.IssueDueRetries();
+  d.Progress();
+  return d.Take();
+}
+
+Decision Retry(const TccState& s, const Command& c, const DefinitionCatalog* catalog) {
+  SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
+  std::string actor = StringField(c.payload, "actor");
+  if (actor.empty()) return Status::InvalidArgument("Retry needs 'actor' (who is acting)");
+  if (s.status() != TccStatus::kStuck) {
+    return Status::FailedPrecondition("tcc " + s.tcc_id + " is " + std::string(TccStatusName(s.status())) +
+                                      "; only a STUCK transaction can be retried");
+  }
+  std::string only = StringField(c.payload, "branch");
+  TccDecider d(s, catalog, NowOf(c));
+  for (const TccBranch& b : d.def().branches) {
+    if (!only.empty() && b.name != only) continue;
+    for (const char* phase : {tcc::kPhaseConfirm, tcc::kPhaseCancel}) {
+      if (!d.action(b.name, phase).stuck) continue;
+      d.Emit(tcc::kOperatorRetried, Json{{"actor", actor},
+                                         {"reason", StringField(c.payload, "reason")},
+                                         {"branch", b.name},
+                                         {"phase", phase},
+                                         {"at_ms", d.now()}});
+      d.Issue(b, phase);
+    }
+  }
+  Events events = d.Take();
+  if (events.empty()) return Status::FailedPrecondition("branch '" + only + "' of tcc " + s.tcc_id + " is not stuck");
+  return events;
+}
+
+}  // namespace
+
+void AddTccHandlers(TccAggregate& aggregate, const DefinitionCatalog* catalog) {
+  using Fn = Decision (*)(const TccState&, const Command&, const DefinitionCatalog*);
+  const std::pair<const char*, Fn> handlers[] = {
+      {tcc::kStartTcc, Start}, {tcc::kHandleReply, Reply}, {tcc::kTimerFired, Timer}, {tcc::kRetry, Retry}};
+  for (const auto& [name, fn] : handlers) {
+    aggregate.Handle(name, [fn = fn, catalog](const TccState& s, const Command& c) -> Decision {
+      auto now = c.payload.is_object() ? c.payload.find("now_ms") : c.payload.end();
+      if (!c.payload.is_object() || now == c.payload.end() || !now->is_number_integer()) {
+        return Status::InvalidArgument(c.type + " needs an integer 'now_ms' (Unix milliseconds)");
+      }
+      return fn(s, c, catalog);
+    });
+  }
+}
+
+}  // namespace sagad::coordinator
