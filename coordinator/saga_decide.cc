@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "coordinator/saga_decide.h"
+#include "coordinator/start_request.h"
 #include "coordinator/saga_events.h"
 #include "saga-dsl/expression.h"
 
@@ -239,32 +240,13 @@ Status NeedsDefinition(const SagaState& s) {
 // ---- StartSaga ----
 Decision Start(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
   if (s.phase != SagaState::Phase::kNew) return Events{};  // idempotent: already started
-  const Json& p = c.payload;
-  std::string name = StringField(p, "definition");
-  if (name.empty()) return Status::InvalidArgument("StartSaga needs 'definition'");
-  std::string saga_id = StringField(p, "saga_id");
-  if (saga_id.empty()) saga_id = c.target.id;
-  if (saga_id != c.target.id) {
-    return Status::InvalidArgument("saga_id '" + saga_id + "' differs from the target id '" + c.target.id + "'");
-  }
-  std::shared_ptr<const CatalogEntry> entry;
-  if (p.contains("version")) {
-    entry = catalog->Find(name, static_cast<int>(IntField(p, "version")));
-  } else {
-    entry = catalog->Latest(name);
-  }
-  if (!entry) return Status::NotFound("no definition " + name + (p.contains("version") ? " version " + p["version"].dump() : ""));
-  if (entry->definition.kind != dsl::DefinitionKind::kSaga) {
-    return Status::InvalidArgument(name + " is a tcc definition; start it on the Tcc aggregate");
-  }
-  Json input = p.contains("input") ? p["input"] : Json::object();
-  if (!input.is_object()) return Status::InvalidArgument("StartSaga 'input' must be an object");
-  std::string key;
-  if (entry->definition.key) {
-    dsl::EvalResult k = dsl::Evaluate(*entry->definition.key, input);
-    if (!k.ok()) return Status::InvalidArgument("key of " + name + ": " + k.error);
-    key = k.value.is_string() ? k.value.get<std::string>() : k.value.dump();
-  }
+  Result<StartRequest> start = ReadStartRequest(c, catalog, dsl::DefinitionKind::kSaga, "saga_id");
+  if (!start.ok()) return start.status();
+  const std::string& saga_id = start->instance_id;
+  const std::string& name = start->entry->definition.name;
+  const std::shared_ptr<const CatalogEntry>& entry = start->entry;
+  const Json& input = start->input;
+  const std::string& key = start->key;
   std::int64_t now = NowOf(c);
   SagaState fresh = s;
   fresh.saga_id = saga_id;

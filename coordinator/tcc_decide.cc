@@ -4,6 +4,7 @@
 // each handler works on a copy of the state and applies what it emits.
 #include <algorithm>
 
+#include "coordinator/start_request.h"
 #include "coordinator/tcc_events.h"
 #include "coordinator/tcc_state.h"
 #include "saga-dsl/expression.h"
@@ -159,26 +160,13 @@ Status NeedsDefinition(const TccState& s) {
 
 Decision Start(const TccState& s, const Command& c, const DefinitionCatalog* catalog) {
   if (s.started) return Events{};
-  const Json& p = c.payload;
-  std::string name = StringField(p, "definition");
-  if (name.empty()) return Status::InvalidArgument("StartTcc needs 'definition'");
-  std::string id = StringField(p, "tcc_id");
-  if (id.empty()) id = c.target.id;
-  if (id != c.target.id) return Status::InvalidArgument("tcc_id '" + id + "' differs from the target id");
-  auto entry = p.contains("version") ? catalog->Find(name, static_cast<int>(IntField(p, "version")))
-                                     : catalog->Latest(name);
-  if (!entry) return Status::NotFound("no definition " + name);
-  if (entry->definition.kind != dsl::DefinitionKind::kTcc) {
-    return Status::InvalidArgument(name + " is a saga definition; start it on the Saga aggregate");
-  }
-  Json input = p.contains("input") ? p["input"] : Json::object();
-  if (!input.is_object()) return Status::InvalidArgument("StartTcc 'input' must be an object");
-  std::string key;
-  if (entry->definition.key) {
-    dsl::EvalResult k = dsl::Evaluate(*entry->definition.key, input);
-    if (!k.ok()) return Status::InvalidArgument("key of " + name + ": " + k.error);
-    key = k.value.is_string() ? k.value.get<std::string>() : k.value.dump();
-  }
+  Result<StartRequest> start = ReadStartRequest(c, catalog, dsl::DefinitionKind::kTcc, "tcc_id");
+  if (!start.ok()) return start.status();
+  const std::string& id = start->instance_id;
+  const std::string& name = start->entry->definition.name;
+  const std::shared_ptr<const CatalogEntry>& entry = start->entry;
+  const Json& input = start->input;
+  const std::string& key = start->key;
   std::int64_t now = NowOf(c);
   TccState fresh = s;
   fresh.tcc_id = id;
