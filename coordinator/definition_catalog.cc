@@ -34,6 +34,12 @@ Status DefinitionCatalog::AddSource(std::string_view source, const std::string& 
   return Status::Ok();
 }
 
+std::shared_ptr<const CatalogEntry> DefinitionCatalog::FindPinned(const std::string& name, int version,
+                                                                  const std::string& hash) const {
+  std::shared_ptr<const CatalogEntry> entry = Find(name, version);
+  return entry && entry->hash == hash ? entry : nullptr;
+}
+
 std::shared_ptr<const CatalogEntry> DefinitionCatalog::Find(const std::string& name, int version) const {
   std::shared_lock lock(mu_);
   auto it = entries_.find({name, version});

@@ -34,6 +34,10 @@ class DefinitionCatalog {
 
   // nullptr when absent. Entries live as long as the catalog (or longer).
   std::shared_ptr<const CatalogEntry> Find(const std::string& name, int version) const;
+  // The definition an instance started with: (name, version) whose content
+  // hash is still `hash`; nullptr if it is not loaded (or loaded changed).
+  std::shared_ptr<const CatalogEntry> FindPinned(const std::string& name, int version,
+                                                 const std::string& hash) const;
   // The highest version of `name`; nullptr when absent.
   std::shared_ptr<const CatalogEntry> Latest(const std::string& name) const;
   // (name, version) pairs, sorted.

@@ -226,10 +226,7 @@ const std::unordered_map<std::string, Applier>& Appliers() {
 }
 
 std::shared_ptr<const CatalogEntry> Resolve(const SagaState& s, const DefinitionCatalog* catalog) {
-  if (!catalog) return nullptr;
-  auto entry = catalog->Find(s.definition_name, s.definition_version);
-  if (!entry || entry->hash != s.definition_hash) return nullptr;
-  return entry;
+  return catalog ? catalog->FindPinned(s.definition_name, s.definition_version, s.definition_hash) : nullptr;
 }
 
 }  // namespace

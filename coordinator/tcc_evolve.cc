@@ -161,9 +161,7 @@ const std::unordered_map<std::string, Applier>& Appliers() {
 }
 
 std::shared_ptr<const CatalogEntry> Resolve(const TccState& s, const DefinitionCatalog* catalog) {
-  if (!catalog) return nullptr;
-  auto entry = catalog->Find(s.definition_name, s.definition_version);
-  return entry && entry->hash == s.definition_hash ? entry : nullptr;
+  return catalog ? catalog->FindPinned(s.definition_name, s.definition_version, s.definition_hash) : nullptr;
 }
 
 void AddBranches(TccState& s) {
