@@ -28,6 +28,7 @@
 #include "core/store/memory/memory_event_store.h"
 #include "core/store/sqlite/sqlite_event_store.h"
 #include "core/testing/bank_account.h"
+#include "core/testing/command_window.h"
 
 namespace sagad {
 namespace {
@@ -166,33 +167,6 @@ std::string MakeTempDir() {
   return pattern;
 }
 
-// At most `limit` commands outstanding; Drain waits for all answers.
-class Window {
- public:
-  explicit Window(int limit) : limit_(limit) {}
-  void Acquire() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return outstanding_ < limit_; });
-    ++outstanding_;
-  }
-  void Release() {
-    {
-      std::lock_guard lock(mu_);
-      --outstanding_;
-    }
-    cv_.notify_all();
-  }
-  bool Drain() {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, kGenerousWait, [&] { return outstanding_ == 0; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int limit_;
-  int outstanding_ = 0;
-};
 
 // Stops the runtime when a test body ends, so no callback outlives the locals
 // it refers to.
@@ -463,7 +437,7 @@ TEST_P(RuntimeOnBackend, ConcurrentClientsWithResendsKeepEveryGuarantee) {
   struct Client {
     std::mutex mu;
     std::vector<Send> sends;
-    Window window{kWindow};
+    testing::CommandWindow window{kWindow};
   };
   std::vector<Client> clients(kThreads);
   StopOnExit stop_first{runtime_.get()};  // before `clients` goes, even on an early return
@@ -508,7 +482,7 @@ TEST_P(RuntimeOnBackend, ConcurrentClientsWithResendsKeepEveryGuarantee) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) threads.emplace_back(run_client, t);
   for (auto& th : threads) th.join();
-  for (auto& client : clients) ASSERT_TRUE(client.window.Drain()) << "commands were never answered";
+  for (auto& client : clients) ASSERT_TRUE(client.window.Drain(kGenerousWait)) << "commands were never answered";
   runtime_->Stop();
 
   std::map<std::string, std::int64_t> balances = CheckStoreInvariants(*store_);

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/testing/command_window.h"
 #include "core/runtime/aggregate_runtime.h"
 #include "core/store/event_store.h"
 #include "core/testing/bank_account.h"
@@ -73,29 +74,7 @@ Flags Parse(int argc, char** argv) {
   return f;
 }
 
-// At most `limit` commands of one client in flight.
-class Window {
- public:
-  explicit Window(int limit) : limit_(limit) {}
-  void Acquire() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return outstanding_ < limit_; });
-    ++outstanding_;
-  }
-  void Release() {
-    {
-      std::lock_guard lock(mu_);
-      --outstanding_;
-    }
-    cv_.notify_one();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int limit_;
-  int outstanding_ = 0;
-};
+using sagad::testing::CommandWindow;
 
 }  // namespace
 
@@ -115,7 +94,7 @@ int main(int argc, char** argv) {
   if (ack_fd < 0) Die("opening " + flags.ack_log + ": " + std::strerror(errno));
 
   auto client = [&](int t) {
-    Window window(flags.window);
+    CommandWindow window(flags.window);
     std::mt19937 rng(static_cast<unsigned>(t) * 7919u + static_cast<unsigned>(getpid()));
     for (long n = 0;; ++n) {
       window.Acquire();
