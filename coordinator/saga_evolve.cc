@@ -57,11 +57,7 @@ void Issued(SagaState& s, const Json& p, bool compensation) {
 void OnStarted(SagaState& s, const Json& p) {
   s.phase = SagaState::Phase::kForward;
   s.saga_id = StringField(p, "saga_id");
-  s.definition_name = StringField(p, "definition");
-  s.definition_version = static_cast<int>(IntField(p, "version"));
-  s.definition_hash = StringField(p, "hash");
-  s.key = StringField(p, "key");
-  s.started_ms = IntField(p, "started_ms");
+  s.ReadStarted(p);
   s.context = p.contains("input") && p["input"].is_object() ? p["input"] : Json::object();
   s.context["saga_id"] = s.saga_id;
   // The definition pointer and the step list are resolved by ApplySagaEvent
@@ -226,7 +222,7 @@ const std::unordered_map<std::string, Applier>& Appliers() {
 }
 
 std::shared_ptr<const CatalogEntry> Resolve(const SagaState& s, const DefinitionCatalog* catalog) {
-  return catalog ? catalog->FindPinned(s.definition_name, s.definition_version, s.definition_hash) : nullptr;
+  return s.Resolve(catalog);
 }
 
 }  // namespace
@@ -342,20 +338,17 @@ Json SagaStateToJson(const SagaState& s) {
   }
   Json finals = Json::array();
   for (const OutgoingCommand& c : s.unacknowledged_finals) finals.push_back(CommandToJson(c));
-  return Json{{"phase", static_cast<int>(s.phase)},
-              {"paused", s.paused},
-              {"saga_id", s.saga_id},
-              {"definition", s.definition_name},
-              {"version", s.definition_version},
-              {"hash", s.definition_hash},
-              {"key", s.key},
-              {"context", s.context},
-              {"steps", std::move(steps)},
-              {"commands", std::move(commands)},
-              {"finals", std::move(finals)},
-              {"started_ms", s.started_ms},
-              {"finished_ms", s.finished_ms},
-              {"stuck_reason", s.stuck_reason}};
+  Json j{{"phase", static_cast<int>(s.phase)},
+         {"paused", s.paused},
+         {"saga_id", s.saga_id},
+         {"context", s.context},
+         {"steps", std::move(steps)},
+         {"commands", std::move(commands)},
+         {"finals", std::move(finals)},
+         {"finished_ms", s.finished_ms},
+         {"stuck_reason", s.stuck_reason}};
+  s.WriteSnapshot(j);
+  return j;
 }
 
 Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* catalog) {
@@ -371,12 +364,8 @@ Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* cata
     s.phase = static_cast<SagaState::Phase>(phase);
     s.paused = j.at("paused").get<bool>();
     s.saga_id = j.at("saga_id").get<std::string>();
-    s.definition_name = j.at("definition").get<std::string>();
-    s.definition_version = j.at("version").get<int>();
-    s.definition_hash = j.at("hash").get<std::string>();
-    s.key = j.at("key").get<std::string>();
+    s.ReadSnapshot(j);
     s.context = j.at("context");
-    s.started_ms = j.at("started_ms").get<std::int64_t>();
     s.finished_ms = j.at("finished_ms").get<std::int64_t>();
     s.stuck_reason = j.at("stuck_reason").get<std::string>();
     for (const auto& [name, sj] : j.at("steps").items()) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "coordinator/instance_origin.h"
 #include "coordinator/definition_catalog.h"
 #include "coordinator/outgoing_command.h"
 #include "core/envelope.h"
@@ -56,16 +57,12 @@ struct CommandRef {
   bool answered = false;  // its outcome has been recorded
 };
 
-struct SagaState {
+struct SagaState : InstanceOrigin {
   enum class Phase { kNew, kForward, kCompensating, kCompleted, kCompensated, kStuck, kAborted };
 
   Phase phase = Phase::kNew;
   bool paused = false;
   std::string saga_id;
-  std::string definition_name;
-  int definition_version = 0;
-  std::string definition_hash;
-  std::string key;
   // Null when this process has not loaded the definition (or it changed):
   // Decide refuses to act until it is loaded.
   std::shared_ptr<const CatalogEntry> definition;
@@ -73,7 +70,6 @@ struct SagaState {
   std::map<std::string, StepState> steps;
   std::map<std::string, CommandRef> commands;  // every command id issued
   std::vector<OutgoingCommand> unacknowledged_finals;
-  std::int64_t started_ms = 0;
   std::int64_t finished_ms = 0;
   std::string stuck_reason;
 

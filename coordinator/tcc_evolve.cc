@@ -31,11 +31,7 @@ void MarkAnswered(TccState& s, const Json& p) {
 void OnStarted(TccState& s, const Json& p) {
   s.started = true;
   s.tcc_id = StringField(p, "tcc_id");
-  s.definition_name = StringField(p, "definition");
-  s.definition_version = static_cast<int>(IntField(p, "version"));
-  s.definition_hash = StringField(p, "hash");
-  s.key = StringField(p, "key");
-  s.started_ms = IntField(p, "started_ms");
+  s.ReadStarted(p);
   s.deadline_ms = IntField(p, "deadline_ms");
   s.context = p.contains("input") && p["input"].is_object() ? p["input"] : Json::object();
   s.context["saga_id"] = s.tcc_id;
@@ -161,7 +157,7 @@ const std::unordered_map<std::string, Applier>& Appliers() {
 }
 
 std::shared_ptr<const CatalogEntry> Resolve(const TccState& s, const DefinitionCatalog* catalog) {
-  return catalog ? catalog->FindPinned(s.definition_name, s.definition_version, s.definition_hash) : nullptr;
+  return s.Resolve(catalog);
 }
 
 void AddBranches(TccState& s) {
@@ -280,15 +276,14 @@ Json TccStateToJson(const TccState& s) {
     WriteCommandFields(c, j);
     finals.push_back(std::move(j));
   }
-  return Json{{"started", s.started},         {"finished", s.finished},
-              {"stuck", s.stuck},             {"decision", static_cast<int>(s.decision)},
-              {"tcc_id", s.tcc_id},           {"definition", s.definition_name},
-              {"version", s.definition_version}, {"hash", s.definition_hash},
-              {"key", s.key},                 {"context", s.context},
-              {"started_ms", s.started_ms},   {"deadline_ms", s.deadline_ms},
-              {"finished_ms", s.finished_ms}, {"reason", s.reason},
-              {"branches", std::move(branches)}, {"commands", std::move(commands)},
-              {"finals", std::move(finals)}};
+  Json j{{"started", s.started},         {"finished", s.finished},
+         {"stuck", s.stuck},             {"decision", static_cast<int>(s.decision)},
+         {"tcc_id", s.tcc_id},           {"context", s.context},
+         {"deadline_ms", s.deadline_ms}, {"finished_ms", s.finished_ms},
+         {"reason", s.reason},           {"branches", std::move(branches)},
+         {"commands", std::move(commands)}, {"finals", std::move(finals)}};
+  s.WriteSnapshot(j);
+  return j;
 }
 
 Result<TccState> TccStateFromJson(const Json& j, const DefinitionCatalog* catalog) {
@@ -302,12 +297,8 @@ Result<TccState> TccStateFromJson(const Json& j, const DefinitionCatalog* catalo
     if (decision < 0 || decision > 2) return Status::Corruption("tcc snapshot has unknown decision");
     s.decision = static_cast<TccState::Decision>(decision);
     s.tcc_id = j.at("tcc_id").get<std::string>();
-    s.definition_name = j.at("definition").get<std::string>();
-    s.definition_version = j.at("version").get<int>();
-    s.definition_hash = j.at("hash").get<std::string>();
-    s.key = j.at("key").get<std::string>();
+    s.ReadSnapshot(j);
     s.context = j.at("context");
-    s.started_ms = j.at("started_ms").get<std::int64_t>();
     s.deadline_ms = j.at("deadline_ms").get<std::int64_t>();
     s.finished_ms = j.at("finished_ms").get<std::int64_t>();
     s.reason = j.at("reason").get<std::string>();

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "coordinator/instance_origin.h"
 #include "coordinator/definition_catalog.h"
 #include "coordinator/outgoing_command.h"
 #include "coordinator/saga_state.h"  // CommandRef
@@ -39,7 +40,7 @@ struct TccBranchState {
   const TccAction& Phase(std::string_view phase) const;
 };
 
-struct TccState {
+struct TccState : InstanceOrigin {
   enum class Decision { kNone, kConfirm, kCancel };
 
   bool started = false;
@@ -47,13 +48,8 @@ struct TccState {
   bool stuck = false;
   Decision decision = Decision::kNone;
   std::string tcc_id;
-  std::string definition_name;
-  int definition_version = 0;
-  std::string definition_hash;
-  std::string key;
   std::shared_ptr<const CatalogEntry> definition;
   Json context = Json::object();
-  std::int64_t started_ms = 0;
   std::int64_t deadline_ms = 0;  // of the try phase
   std::int64_t finished_ms = 0;
   std::string reason;  // why it cancelled / got stuck
