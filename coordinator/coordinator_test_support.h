@@ -225,4 +225,18 @@ inline std::string UndoId(const std::string& step, int n = 1, const std::string&
   return saga + "/" + step + "/compensate/" + std::to_string(n);
 }
 
+// Tests of the saga process manager start from here: the test catalog, a
+// Saga aggregate on it, and a PlaceOrder instance "o-1" that has started.
+class SagaFixture : public ::testing::Test {
+ protected:
+  std::shared_ptr<DefinitionCatalog> catalog_ = TestCatalog();
+  std::shared_ptr<SagaAggregate> saga_ = MakeSagaAggregate(catalog_.get());
+
+  SagaInstance NewOrder() {
+    SagaInstance s(saga_, "o-1");
+    s.Do(StartSaga("PlaceOrder", OrderInput()));
+    return s;
+  }
+};
+
 }  // namespace sagad::coordinator::testing

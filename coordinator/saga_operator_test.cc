@@ -14,17 +14,7 @@ using namespace testing;  // NOLINT
 using ::testing::ElementsAre;
 using sagad::testing::Spec;
 
-class SagaOperatorTest : public ::testing::Test {
- protected:
-  std::shared_ptr<DefinitionCatalog> catalog_ = TestCatalog();
-  std::shared_ptr<SagaAggregate> saga_ = MakeSagaAggregate(catalog_.get());
-
-  SagaInstance NewOrder() {
-    SagaInstance s(saga_, "o-1");
-    s.Do(StartSaga("PlaceOrder", OrderInput()));
-    return s;
-  }
-};
+using SagaOperatorTest = SagaFixture;
 
 TEST_F(SagaOperatorTest, WhilePausedRepliesAreRecordedButNothingIsIssuedUntilResume) {
   SagaInstance s = NewOrder();

@@ -13,16 +13,8 @@ using namespace testing;  // NOLINT
 using ::testing::ElementsAre;
 using sagad::testing::Spec;
 
-class SagaTest : public ::testing::Test {
+class SagaTest : public SagaFixture {
  protected:
-  std::shared_ptr<DefinitionCatalog> catalog_ = TestCatalog();
-  std::shared_ptr<SagaAggregate> saga_ = MakeSagaAggregate(catalog_.get());
-
-  SagaInstance NewOrder() {
-    SagaInstance s(saga_, "o-1");
-    s.Do(StartSaga("PlaceOrder", OrderInput()));
-    return s;
-  }
   // PlaceOrder with reserve_stock and charge_payment done.
   SagaInstance ChargedOrder() {
     SagaInstance s = NewOrder();
