@@ -406,12 +406,19 @@ Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* cata
 
 namespace sagad::coordinator {
 
+// Active until finished and every final command is acknowledged; woken at
+// its next deadline or retry.
+Activity ActivityOf(const SagaState& state) {
+  return Activity{!state.finished() || !state.unacknowledged_finals.empty(), NextDeadline(state)};
+}
+
 std::shared_ptr<SagaAggregate> MakeSagaAggregate(const DefinitionCatalog* catalog) {
   auto aggregate = std::make_shared<SagaAggregate>(saga::kAggregateType);
   AddSagaHandlers(*aggregate, catalog);
   for (const auto& [type, _] : Appliers()) {
     aggregate->Apply(type, [catalog](SagaState& s, const Event& e) { ApplySagaEvent(s, e, catalog); });
   }
+  aggregate->TracksActivity([](const SagaState& s) { return ActivityOf(s); });
   aggregate->Snapshots(SagaStateToJson, [catalog](const Json& j) { return SagaStateFromJson(j, catalog); });
   return aggregate;
 }

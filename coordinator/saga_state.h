@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "coordinator/instance_origin.h"
+#include "core/aggregate.h"
 #include "coordinator/definition_catalog.h"
 #include "coordinator/outgoing_command.h"
 #include "core/envelope.h"
@@ -92,6 +93,10 @@ std::optional<std::int64_t> NextDeadline(const SagaState& state);
 // Commands sent but not answered: after recovery the dispatcher resends them
 // (same command ids, so harmless). Includes unacknowledged final commands.
 std::vector<OutgoingCommand> OutstandingCommands(const SagaState& state);
+// What the runtime records in the store's active index and hands the
+// dispatcher after each command: active until finished (and final commands
+// acknowledged), woken at NextDeadline.
+Activity ActivityOf(const SagaState& state);
 
 // Snapshots. FromJson resolves the definition in `catalog`.
 Json SagaStateToJson(const SagaState& state);

@@ -320,12 +320,19 @@ Result<TccState> TccStateFromJson(const Json& j, const DefinitionCatalog* catalo
   }
 }
 
+// Active until finished and every final command is acknowledged; woken at
+// its next deadline or retry.
+Activity ActivityOf(const TccState& state) {
+  return Activity{!state.finished || !state.unacknowledged_finals.empty(), NextDeadline(state)};
+}
+
 std::shared_ptr<TccAggregate> MakeTccAggregate(const DefinitionCatalog* catalog) {
   auto aggregate = std::make_shared<TccAggregate>(tcc::kAggregateType);
   AddTccHandlers(*aggregate, catalog);
   for (const auto& [type, _] : Appliers()) {
     aggregate->Apply(type, [catalog](TccState& s, const Event& e) { ApplyTccEvent(s, e, catalog); });
   }
+  aggregate->TracksActivity([](const TccState& s) { return ActivityOf(s); });
   aggregate->Snapshots(TccStateToJson, [catalog](const Json& j) { return TccStateFromJson(j, catalog); });
   return aggregate;
 }

@@ -63,6 +63,10 @@ struct TccState : InstanceOrigin {
 void ApplyTccEvent(TccState& state, const Event& event, const DefinitionCatalog* catalog);
 std::optional<std::int64_t> NextDeadline(const TccState& state);
 std::vector<OutgoingCommand> OutstandingCommands(const TccState& state);
+// What the runtime records in the store's active index and hands the
+// dispatcher after each command: active until finished (and final commands
+// acknowledged), woken at NextDeadline.
+Activity ActivityOf(const TccState& state);
 Json TccStateToJson(const TccState& state);
 Result<TccState> TccStateFromJson(const Json& json, const DefinitionCatalog* catalog);
 

@@ -19,8 +19,10 @@
 #pragma once
 
 #include <functional>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -48,6 +50,19 @@ class TypedStateBox final : public StateBox {
   State value;
 };
 
+// What a long-running aggregate (a process manager such as a saga) still has
+// to do, read from its state after each command. The runtime writes `active`
+// into the store's index of active streams in the same transaction as the
+// events (EventStore::ListActive: what to resume after a restart, without
+// reading every event), and hands the whole Activity back with the command's
+// result, so a dispatcher can arm a timer without reading the state.
+struct Activity {
+  bool active = false;                     // has work pending: resume it after a restart
+  std::optional<std::int64_t> wake_at_ms;  // when it wants its timer command
+
+  bool operator==(const Activity&) const = default;
+};
+
 // What the runtime needs from an aggregate type. Users write an
 // AggregateDefinition<State> instead of implementing this by hand.
 class AggregateBehavior {
@@ -61,6 +76,10 @@ class AggregateBehavior {
   virtual bool SupportsSnapshots() const = 0;
   virtual Json Snapshot(const StateBox& state) const = 0;
   virtual Result<std::unique_ptr<StateBox>> Restore(const Json& snapshot) const = 0;
+  // Activity is optional too: most aggregates (orders, accounts) never wait
+  // for anything and are not tracked.
+  virtual bool TracksActivity() const { return false; }
+  virtual Activity ActivityOf(const StateBox&) const { return {}; }
 };
 
 template <typename State>
@@ -70,6 +89,7 @@ class AggregateDefinition final : public AggregateBehavior {
   using Applier = std::function<void(State&, const Event&)>;
   using ToSnapshot = std::function<Json(const State&)>;
   using FromSnapshot = std::function<Result<State>(const Json&)>;
+  using ActivityFn = std::function<Activity(const State&)>;
 
   explicit AggregateDefinition(std::string type, State initial = State{})
       : type_(std::move(type)), initial_(std::move(initial)) {}
@@ -85,6 +105,12 @@ class AggregateDefinition final : public AggregateBehavior {
   AggregateDefinition& Snapshots(ToSnapshot to, FromSnapshot from) {
     to_snapshot_ = std::move(to);
     from_snapshot_ = std::move(from);
+    return *this;
+  }
+
+  // Declares the type long-running: see Activity.
+  AggregateDefinition& TracksActivity(ActivityFn activity) {
+    activity_ = std::move(activity);
     return *this;
   }
 
@@ -117,6 +143,10 @@ class AggregateDefinition final : public AggregateBehavior {
     if (!state.ok()) return state.status();
     return std::unique_ptr<StateBox>(std::make_unique<TypedStateBox<State>>(std::move(state).value()));
   }
+  bool TracksActivity() const override { return activity_ != nullptr; }
+  Activity ActivityOf(const StateBox& state) const override {
+    return activity_ ? activity_(Unbox(state)) : Activity{};
+  }
 
   // Typed helpers for tests and in-process callers.
   static const State& Unbox(const StateBox& s) { return static_cast<const TypedStateBox<State>&>(s).value; }
@@ -129,6 +159,7 @@ class AggregateDefinition final : public AggregateBehavior {
   std::unordered_map<std::string, Applier> appliers_;
   ToSnapshot to_snapshot_;
   FromSnapshot from_snapshot_;
+  ActivityFn activity_;
 };
 
 // The aggregate types one runtime serves, by type name.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/runtime/command_result.h"
@@ -15,6 +16,7 @@ struct PendingCommand {
   CommandCallback done;
   std::uint64_t arrival = 0;  // per-shard order of arrival: kept on re-decide
   int conflicts = 0;          // how often it was re-decided after a conflict
+  std::optional<Activity> activity;  // after its decision, for types that track it
 };
 
 // Shard -> committer: one command's decided events (or a probe that only

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <vector>
 
+#include "core/aggregate.h"
 #include "core/envelope.h"
 #include "core/status.h"
 
@@ -16,6 +18,10 @@ struct CommandResult {
   Status status;
   std::vector<Event> events;
   bool duplicate = false;
+  // For types that track activity (see core/aggregate.h): the aggregate's
+  // activity after this command, when it was decided by this runtime (not
+  // for a duplicate, whose original may be long superseded).
+  std::optional<Activity> activity;
 };
 
 // Called exactly once per command, on a runtime thread: keep it short

@@ -109,7 +109,7 @@ void GroupCommitter::CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin
         notice.kind = CommitNotice::Kind::kAppended;
         notice.version = r.events.back().version;
         stats_.events += r.events.size();
-        job.pending.done(CommandResult{Status::Ok(), std::move(r.events), false});
+        job.pending.done(CommandResult{Status::Ok(), std::move(r.events), false, job.pending.activity});
         break;
       case AppendOutcome::kDuplicate:
         stats_.duplicates++;

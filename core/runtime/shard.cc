@@ -137,6 +137,7 @@ void Shard::Decide(Instance& inst, PendingCommand p) {
     r.duplicate_probe = true;
     r.expected_version = inst.version;
     job.probe_answer = decision.status();
+    if (decision.ok() && inst.behavior->TracksActivity()) p.activity = inst.behavior->ActivityOf(*inst.state);
     job.pending = std::move(p);
     Submit(inst, std::move(job));
     return;
@@ -160,6 +161,10 @@ void Shard::Decide(Instance& inst, PendingCommand p) {
       inst.version - inst.snapshot_version >= options_.snapshot_every) {
     r.snapshot = inst.behavior->Snapshot(*inst.state);
     inst.snapshot_version = inst.version;
+  }
+  if (inst.behavior->TracksActivity()) {
+    p.activity = inst.behavior->ActivityOf(*inst.state);
+    if (p.activity->active != inst.active) r.active = inst.active = p.activity->active;
   }
   job.pending = std::move(p);
   Submit(inst, std::move(job));
@@ -204,7 +209,7 @@ void Shard::HandleNotice(CommitNotice n) {
     }
     case CommitNotice::Kind::kProbeNotApplied:
       if (n.epoch == inst.epoch) {
-        n.pending.done(CommandResult{n.probe_answer, {}, false});
+        n.pending.done(CommandResult{n.probe_answer, {}, false, n.pending.activity});
       } else {
         HoldInOrder(inst, std::move(n.pending));  // decided on state that did not land
       }
@@ -273,6 +278,7 @@ Status Shard::Reload(Instance& inst) {
     }
     inst.behavior->Evolve(*state, e);
   }
+  inst.active = inst.behavior->TracksActivity() && inst.behavior->ActivityOf(*state).active;
   inst.state = std::move(state);
   inst.version = stored->version;
   inst.snapshot_version = stored->snapshot ? stored->snapshot->version : 0;

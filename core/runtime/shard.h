@@ -60,6 +60,7 @@ class Shard {
     std::uint64_t in_flight = 0;       // jobs with the committer
     std::uint64_t epoch = 0;           // bumped whenever speculation went wrong
     bool stale = false;                // reload before deciding again
+    bool active = false;               // as the store's index of active streams has it (incl. speculation)
     std::vector<PendingCommand> waiting;  // held while stale, in arrival order
     // Command ids with a write in flight: a resend of one is not decided
     // again (that would build on its own speculative events) but asks the

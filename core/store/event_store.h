@@ -50,6 +50,10 @@ struct AppendRequest {
   // Asks only "was this command already applied?": never writes. Answered
   // Duplicate with the original events, or NotApplied.
   bool duplicate_probe = false;
+  // Set: after this request the stream is (true) or is no longer (false) in
+  // the index of active streams (ListActive); written atomically with the
+  // events. Unset: unchanged.
+  std::optional<bool> active;
 
   std::size_t ApproximateBytes() const;
 };
@@ -113,6 +117,11 @@ class EventStore {
 
   // Streams of one type in first-seen order (for indexes and tools).
   virtual Result<std::vector<std::string>> ListStreams(const std::string& type) = 0;
+
+  // Streams whose last append marked them active (AppendRequest::active):
+  // what a process manager resumes after a restart. Proportional to the
+  // active streams, not to the history. Sorted by (type, id).
+  virtual Result<std::vector<StreamId>> ListActive() = 0;
 };
 
 // Opens a store from a URL:

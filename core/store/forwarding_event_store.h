@@ -29,6 +29,7 @@ class ForwardingEventStore : public EventStore {
   Status SaveCheckpoint(const std::string& c, std::int64_t p) override { return inner_->SaveCheckpoint(c, p); }
   std::int64_t LastPosition() const override { return inner_->LastPosition(); }
   Result<std::vector<std::string>> ListStreams(const std::string& t) override { return inner_->ListStreams(t); }
+  Result<std::vector<StreamId>> ListActive() override { return inner_->ListActive(); }
 
  protected:
   EventStore* inner() const { return inner_; }

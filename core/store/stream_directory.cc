@@ -129,6 +129,21 @@ std::vector<std::string> StreamDirectory::StreamsOfType(const std::string& type)
   return it == types_.end() ? std::vector<std::string>{} : it->second.ids;
 }
 
+void StreamDirectory::SetActive(const StreamId& stream, bool active) {
+  if (active) {
+    active_.emplace(stream.type, stream.id);
+  } else {
+    active_.erase({stream.type, stream.id});
+  }
+}
+
+std::vector<StreamId> StreamDirectory::ActiveStreams() const {
+  std::vector<StreamId> out;
+  out.reserve(active_.size());
+  for (const auto& [type, id] : active_) out.push_back(StreamId{type, id});
+  return out;
+}
+
 Result<std::vector<PlannedRequest>> PlanAppend(const StreamDirectory& directory,
                                                const std::vector<AppendRequest>& batch,
                                                std::int64_t last_position,
@@ -209,6 +224,7 @@ Status ApplyPlan(StreamDirectory& directory, const std::vector<AppendRequest>& b
           directory.AddEvent(r.stream, p.first_version + offset, p.first_position + offset, r.command_id));
     }
     directory.AddCommand(r.stream, r.command_id, p.first_position, p.exact_command_key);
+    if (r.active) directory.SetActive(r.stream, *r.active);
     if (r.snapshot) {
       SAGAD_RETURN_IF_ERROR(directory.SetSnapshotVersion(
           r.stream, p.first_version + static_cast<std::int64_t>(r.events.size()) - 1));

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -71,6 +72,11 @@ class StreamDirectory {
   std::vector<std::string> StreamsOfType(const std::string& type) const;
   std::size_t stream_count() const { return stream_count_; }
 
+  // The index of active streams (AppendRequest::active), kept apart from
+  // the per-stream info so listing it costs the active streams only.
+  void SetActive(const StreamId& stream, bool active);
+  std::vector<StreamId> ActiveStreams() const;  // sorted by (type, id)
+
  private:
   // Lookups by string_view, without building a key string per call.
   struct StringHash {
@@ -89,6 +95,7 @@ class StreamDirectory {
   static std::string ExactKey(const StreamId& stream, const std::string& command_id);
 
   StringMap<TypeStreams> types_;
+  std::set<std::pair<std::string, std::string>> active_;  // (type, id)
   std::size_t stream_count_ = 0;
   std::unordered_map<std::uint64_t, std::int64_t> commands_;
   std::unordered_map<std::string, std::int64_t> command_overflow_;

@@ -141,4 +141,9 @@ Result<std::vector<std::string>> MemoryEventStore::ListStreams(const std::string
   return directory_.StreamsOfType(type);
 }
 
+Result<std::vector<StreamId>> MemoryEventStore::ListActive() {
+  std::shared_lock lock(mu_);
+  return directory_.ActiveStreams();
+}
+
 }  // namespace sagad

@@ -26,6 +26,7 @@ class MemoryEventStore final : public EventStore {
   Status SaveCheckpoint(const std::string& consumer, std::int64_t position) override;
   std::int64_t LastPosition() const override;
   Result<std::vector<std::string>> ListStreams(const std::string& type) override;
+  Result<std::vector<StreamId>> ListActive() override;
 
  private:
   std::vector<Event> CommandEvents(std::int64_t first_position) const;  // lock held

@@ -42,6 +42,10 @@ CREATE TABLE IF NOT EXISTS snapshots(
 CREATE TABLE IF NOT EXISTS checkpoints(
   consumer TEXT PRIMARY KEY,
   position INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS active_streams(
+  aggregate_type TEXT NOT NULL,
+  aggregate_id   TEXT NOT NULL,
+  PRIMARY KEY(aggregate_type, aggregate_id)) WITHOUT ROWID;
 )sql";
 
 constexpr std::string_view kEventColumns =
@@ -203,6 +207,7 @@ class SqliteEventStore final : public EventStore {
   Status SaveCheckpoint(const std::string& consumer, std::int64_t position) override;
   std::int64_t LastPosition() const override;
   Result<std::vector<std::string>> ListStreams(const std::string& type) override;
+  Result<std::vector<StreamId>> ListActive() override;
 
  private:
   struct ReadConnection {
@@ -243,6 +248,8 @@ class SqliteEventStore final : public EventStore {
   Statement insert_event_;
   Statement upsert_snapshot_;
   Statement upsert_checkpoint_;
+  Statement insert_active_;
+  Statement delete_active_;
 
   // Guards directory_ and last_position_: shared for lookups, exclusive to
   // publish what a commit added.
@@ -315,6 +322,10 @@ Status SqliteEventStore::Open(const std::string& path, const SqliteOptions& opti
       writer_, "INSERT OR REPLACE INTO snapshots(aggregate_type, aggregate_id, version, state) VALUES(?1,?2,?3,?4)"));
   SAGAD_RETURN_IF_ERROR(upsert_checkpoint_.Prepare(
       writer_, "INSERT OR REPLACE INTO checkpoints(consumer, position) VALUES(?1,?2)"));
+  SAGAD_RETURN_IF_ERROR(insert_active_.Prepare(
+      writer_, "INSERT OR IGNORE INTO active_streams(aggregate_type, aggregate_id) VALUES(?1,?2)"));
+  SAGAD_RETURN_IF_ERROR(delete_active_.Prepare(
+      writer_, "DELETE FROM active_streams WHERE aggregate_type = ?1 AND aggregate_id = ?2"));
   return Replay();
 }
 
@@ -409,6 +420,18 @@ Status SqliteEventStore::Replay() {
     SAGAD_RETURN_IF_ERROR(directory_.SetSnapshotVersion(
         StreamId{std::string(snapshots.Text(0)), std::string(snapshots.Text(1))}, snapshots.Int(2)));
   }
+  Statement active;
+  SAGAD_RETURN_IF_ERROR(active.Prepare(writer_, "SELECT aggregate_type, aggregate_id FROM active_streams"));
+  while (true) {
+    Result<bool> row = active.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    StreamId stream{std::string(active.Text(0)), std::string(active.Text(1))};
+    if (!directory_.Find(stream)) {
+      return Status::Corruption(path_ + ": active stream " + stream.ToString() + " has no events");
+    }
+    directory_.SetActive(stream, true);
+  }
   spdlog::debug("opened {}: {} events, {} streams", path_, last_position_, directory_.stream_count());
   return Status::Ok();
 }
@@ -449,6 +472,11 @@ Status SqliteEventStore::WriteBatch(const std::vector<AppendRequest>& batch,
           .Bind(3, p.first_version + static_cast<std::int64_t>(r.events.size()) - 1)
           .Bind(4, DumpJson(*r.snapshot));
       Status s = upsert_snapshot_.Run();
+      if (!s.ok()) return fail(s);
+    }
+    if (r.active) {
+      Statement& change = *r.active ? insert_active_ : delete_active_;
+      Status s = change.Bind(1, r.stream.type).Bind(2, r.stream.id).Run();
       if (!s.ok()) return fail(s);
     }
   }
@@ -653,6 +681,11 @@ std::int64_t SqliteEventStore::LastPosition() const {
 Result<std::vector<std::string>> SqliteEventStore::ListStreams(const std::string& type) {
   std::shared_lock lookup(directory_mu_);
   return directory_.StreamsOfType(type);
+}
+
+Result<std::vector<StreamId>> SqliteEventStore::ListActive() {
+  std::shared_lock lookup(directory_mu_);
+  return directory_.ActiveStreams();
 }
 
 }  // namespace

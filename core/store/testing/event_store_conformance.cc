@@ -868,6 +868,44 @@ TEST_P(EventStoreConformance, ListStreamsGivesIdsOfOneTypeInFirstSeenOrder) {
   });
 }
 
+std::vector<std::string> ActiveKeys(EventStore& store) {
+  Result<std::vector<StreamId>> active = store.ListActive();
+  EXPECT_TRUE(active.ok()) << active.status().ToString();
+  std::vector<std::string> keys;
+  if (active.ok()) {
+    for (const StreamId& s : *active) keys.push_back(s.ToString());
+  }
+  return keys;
+}
+
+AppendRequest Marked(AppendRequest r, bool active) {
+  r.active = active;
+  return r;
+}
+
+TEST_P(EventStoreConformance, ActiveIndexFollowsTheLastAppendThatSetsIt) {
+  EXPECT_THAT(ActiveKeys(store()), IsEmpty());
+  MustAppend(store(), Marked(Request(StreamId{"Saga", "s-2"}, 0, "a"), true));
+  MustAppend(store(), Marked(Request(StreamId{"Saga", "s-1"}, 0, "b"), true));
+  MustAppend(store(), Marked(Request(StreamId{"Saga", "s-3"}, 0, "c"), true));
+  MustAppend(store(), Request(StreamId{"Saga", "s-2"}, 1, "d"));  // unset: unchanged
+  MustAppend(store(), Marked(Request(StreamId{"Saga", "s-3"}, 1, "e"), false));
+  MustAppend(store(), Request(StreamId{"Order", "o-1"}, 0, "f"));
+  CheckNowAndAfterReopen([&] { EXPECT_THAT(ActiveKeys(store()), ElementsAre("Saga/s-1", "Saga/s-2")); });
+}
+
+TEST_P(EventStoreConformance, ActiveIndexIgnoresRequestsThatWereNotAppended) {
+  MustAppend(store(), Request(StreamId{"Saga", "s-1"}, 0, "a"));
+  std::vector<AppendResult> results = AppendBatch(
+      store(), {Marked(Request(StreamId{"Saga", "s-1"}, 0, "stale"), true),   // conflict
+                Marked(Request(StreamId{"Saga", "s-1"}, 1, "a"), true),       // duplicate
+                Marked(Request(StreamId{"Saga", "s-2"}, 0, "new"), true)});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].outcome, AppendOutcome::kConflict);
+  EXPECT_EQ(results[2].outcome, AppendOutcome::kAppended);
+  CheckNowAndAfterReopen([&] { EXPECT_THAT(ActiveKeys(store()), ElementsAre("Saga/s-2")); });
+}
+
 // ---------------------------------------------------------------------------
 // Payloads, ids and odd characters
 

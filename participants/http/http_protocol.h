@@ -1,0 +1,31 @@
+// The HTTP participant protocol as pure functions (docs/participants.md):
+// what the coordinator POSTs for a command, and how a participant's answer
+// becomes a coordinator Reply. Kept apart from the sockets so every row of
+// the mapping table is tested without a server.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "coordinator/outgoing_command.h"
+#include "coordinator/transport.h"
+
+namespace sagad::participants {
+
+// {"command_id", "saga_id", "type", "target", "payload"}; saga_id is the
+// command's correlation id.
+std::string CommandRequestBody(const coordinator::OutgoingCommand& command);
+
+// Maps a complete HTTP answer from `url`:
+//   2xx + {"event": E, "data": D}  -> kEvent E with D ({} if absent)
+//   2xx + {"data": D} or empty     -> kSuccess with D
+//   409 / 422                      -> kFailure, event_type = body.event,
+//                                     reason = body.error | body.event | "HTTP 422"
+//   anything else, or a 2xx whose body is not a JSON object of that shape
+//                                  -> kTransient, reason names the URL and status
+coordinator::Reply MapHttpReply(unsigned status, std::string_view body, std::string_view url);
+
+// A kTransient reply with `reason`: the outcome is unknown, retry.
+coordinator::Reply TransientReply(std::string reason);
+
+}  // namespace sagad::participants
