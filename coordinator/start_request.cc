@@ -5,6 +5,13 @@
 
 namespace sagad::coordinator {
 
+Result<std::string> EvaluateKey(const dsl::Definition& definition, const Json& input) {
+  if (!definition.key) return std::string();
+  dsl::EvalResult k = dsl::Evaluate(*definition.key, input);
+  if (!k.ok()) return Status::InvalidArgument("key of " + definition.name + ": " + k.error);
+  return k.value.is_string() ? k.value.get<std::string>() : k.value.dump();
+}
+
 Result<StartRequest> ReadStartRequest(const Command& c, const DefinitionCatalog* catalog,
                                       dsl::DefinitionKind kind, const char* id_field) {
   const Json& p = c.payload;
@@ -27,11 +34,9 @@ Result<StartRequest> ReadStartRequest(const Command& c, const DefinitionCatalog*
   }
   if (p.contains("input")) r.input = p["input"];
   if (!r.input.is_object()) return Status::InvalidArgument(command + " 'input' must be an object");
-  if (r.entry->definition.key) {
-    dsl::EvalResult k = dsl::Evaluate(*r.entry->definition.key, r.input);
-    if (!k.ok()) return Status::InvalidArgument("key of " + name + ": " + k.error);
-    r.key = k.value.is_string() ? k.value.get<std::string>() : k.value.dump();
-  }
+  Result<std::string> key = EvaluateKey(r.entry->definition, r.input);
+  if (!key.ok()) return key.status();
+  r.key = std::move(key).value();
   return r;
 }
 

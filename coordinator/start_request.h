@@ -20,6 +20,10 @@ struct StartRequest {
 // Reads {definition, version?, <id_field>?, input?} from a start command.
 // The definition must exist (NotFound) and be of `kind` (InvalidArgument);
 // without a version the catalog's latest is used.
+// The definition's `key` evaluated over a start input ("" when it has no
+// key). InvalidArgument when the input lacks what the key reads.
+Result<std::string> EvaluateKey(const dsl::Definition& definition, const Json& input);
+
 Result<StartRequest> ReadStartRequest(const Command& c, const DefinitionCatalog* catalog,
                                       dsl::DefinitionKind kind, const char* id_field);
 

@@ -3,6 +3,7 @@
 // a batch per wake-up instead of a message per lock round trip.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <vector>
@@ -42,6 +43,18 @@ class Mailbox {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !items_.empty() || closed_; });
     if (items_.empty()) return false;
+    out.swap(items_);
+    return true;
+  }
+
+  // Like DrainWait, but gives up after `timeout` (returning true with `out`
+  // empty) so the consumer can also run its timers. False once closed and empty.
+  template <typename Duration>
+  bool DrainWaitFor(std::vector<T>& out, Duration timeout) {
+    out.clear();
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_; });
+    if (items_.empty()) return !closed_;
     out.swap(items_);
     return true;
   }

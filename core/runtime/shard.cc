@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/runtime/group_committer.h"
+#include "core/runtime/state_loader.h"
 
 namespace sagad {
 
@@ -250,38 +251,14 @@ void Shard::ResumeIfReady(Instance& inst) {
 }
 
 Status Shard::Reload(Instance& inst) {
-  Result<StoredStream> stored = store_->Load(inst.stream);
-  if (!stored.ok()) return stored.status().WithContext("loading " + inst.stream.ToString());
-  std::unique_ptr<StateBox> state;
-  std::vector<Event> events = std::move(stored->events);
-  std::int64_t base_version = 0;
-  if (stored->snapshot) {
-    Result<std::unique_ptr<StateBox>> restored = inst.behavior->Restore(stored->snapshot->state);
-    if (restored.ok()) {
-      state = std::move(restored).value();
-      base_version = stored->snapshot->version;
-    } else {
-      // An unreadable snapshot is only a lost shortcut: rebuild from events.
-      spdlog::warn("snapshot of {} unusable ({}); replaying its events", inst.stream.ToString(),
-                   restored.status().ToString());
-      Result<std::vector<Event>> all = store_->ReadStream(inst.stream, 1, stored->version);
-      if (!all.ok()) return all.status();
-      events = std::move(all).value();
-    }
-  }
-  if (!state) state = inst.behavior->NewState();
-  std::int64_t expect = base_version;
-  for (const Event& e : events) {
-    if (e.version != ++expect) {
-      return Status::Corruption("stream " + inst.stream.ToString() + " has a gap before version " +
-                                std::to_string(e.version));
-    }
-    inst.behavior->Evolve(*state, e);
-  }
-  inst.active = inst.behavior->TracksActivity() && inst.behavior->ActivityOf(*state).active;
-  inst.state = std::move(state);
-  inst.version = stored->version;
-  inst.snapshot_version = stored->snapshot ? stored->snapshot->version : 0;
+  Result<LoadedState> loaded = LoadState(*store_, *inst.behavior, inst.stream);
+  if (!loaded.ok()) return loaded.status();
+  // As the store's index has it: a stream that does not exist is not in it.
+  inst.active = loaded->version > 0 && inst.behavior->TracksActivity() &&
+                inst.behavior->ActivityOf(*loaded->state).active;
+  inst.state = std::move(loaded->state);
+  inst.version = loaded->version;
+  inst.snapshot_version = loaded->snapshot_version;
   inst.stale = false;
   return Status::Ok();
 }

@@ -1,0 +1,483 @@
+#include "coordinator/engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "coordinator/commands_to_send.h"
+#include "coordinator/instance_id.h"
+#include "coordinator/saga_decide.h"
+#include "coordinator/saga_events.h"
+#include "coordinator/start_request.h"
+#include "coordinator/tcc_events.h"
+#include "coordinator/tcc_state.h"
+#include "coordinator/timer_queue.h"
+#include "core/runtime/mailbox.h"
+#include "core/runtime/state_loader.h"
+
+namespace sagad::coordinator {
+namespace {
+
+// A command's result, on its way to the worker that owns its instance.
+struct CommandDone {
+  StreamId instance;
+  CommandResult result;
+  // Engine-made commands (replies, timers) are resent after Unavailable:
+  // this is the copy to resend. Callers' commands are answered instead.
+  std::optional<Command> resend;
+  // A resend's duplicate result carries events that may never have been
+  // dispatched (the first delivery landed but its answer was lost).
+  bool dispatch_duplicates = false;
+  CommandCallback done;
+};
+struct ArmIfUnarmed {
+  StreamId instance;
+  std::int64_t at_ms = 0;
+};
+struct Poke {};
+using Work = std::variant<CommandDone, ArmIfUnarmed, Poke>;
+
+bool IsSaga(const std::string& aggregate_type) { return aggregate_type == saga::kAggregateType; }
+
+}  // namespace
+
+// One thread with a mailbox and the timers of the instances hashed to it.
+class DispatchWorker {
+ public:
+  explicit DispatchWorker(Engine::Impl* engine) : engine_(engine) { thread_ = std::thread([this] { Run(); }); }
+  ~DispatchWorker() { Stop(); }
+
+  // False once stopped; `work` is then left untouched.
+  bool Post(Work&& work) { return mailbox_.Push(std::move(work)); }
+  void Stop() {
+    mailbox_.Close();
+    if (thread_.joinable()) thread_.join();
+  }
+  std::size_t armed() const { return armed_.load(); }
+  std::optional<std::int64_t> TimerOf(const StreamId& instance) {
+    std::lock_guard lock(timers_mu_);
+    return timers_.At(instance);
+  }
+
+ private:
+  void Run();
+  void Handle(CommandDone& done);
+  void RunDue();
+
+  Engine::Impl* engine_;
+  Mailbox<Work> mailbox_;
+  std::mutex timers_mu_;  // only for TimerOf from other threads
+  TimerQueue timers_;
+  std::multimap<std::int64_t, CommandDone> resends_;  // by when to resend
+  std::atomic<std::size_t> armed_{0};
+  std::thread thread_;
+};
+
+class Engine::Impl {
+ public:
+  Impl(AggregateRuntime* runtime, const DefinitionCatalog* catalog, EngineOptions options)
+      : runtime_(runtime),
+        catalog_(catalog),
+        options_(std::move(options)),
+        saga_behavior_(MakeSagaAggregate(catalog)),
+        tcc_behavior_(MakeTccAggregate(catalog)) {
+    int workers = options_.workers > 0 ? options_.workers : 1;
+    for (int i = 0; i < workers; ++i) workers_.push_back(std::make_unique<DispatchWorker>(this));
+  }
+  ~Impl() { Stop(); }
+
+  const EngineOptions& options() const { return options_; }
+  std::int64_t now() const { return options_.clock->NowMs(); }
+  bool stopping() const { return stopping_.load(); }
+
+  // Sends a command for a Saga/Tcc instance; its result is handled by the
+  // worker that owns the instance.
+  void Submit(Command command, bool engine_made, bool dispatch_duplicates, CommandCallback done) {
+    AddInFlight();
+    CommandDone pending;
+    pending.instance = command.target;
+    pending.dispatch_duplicates = dispatch_duplicates;
+    pending.done = std::move(done);
+    if (engine_made) pending.resend = command;
+    runtime_->Send(std::move(command), [this, pending = std::move(pending)](CommandResult r) mutable {
+      pending.result = std::move(r);
+      DispatchWorker& worker = WorkerFor(pending.instance.id);
+      Work work{std::move(pending)};
+      if (!worker.Post(std::move(work))) {
+        // Stopped: answer the caller; the rest is left to Recover().
+        CommandDone& refused = std::get<CommandDone>(work);
+        if (refused.done) refused.done(std::move(refused.result));
+        FinishOne();
+      }
+    });
+  }
+
+  // Sends the participant commands `events` issued.
+  void Dispatch(const std::vector<Event>& events, const std::string& aggregate_type) {
+    for (OutgoingCommand& out : CommandsToSend(events)) Send(out, aggregate_type);
+  }
+
+  void Send(const OutgoingCommand& out, const std::string& aggregate_type) {
+    stats_.commands_sent++;
+    AddInFlight();
+    auto on_reply = [this, aggregate_type, command_id = out.command_id,
+                     instance = out.correlation_id](Reply reply) {
+      OnReply(aggregate_type, command_id, instance, std::move(reply));
+      FinishOne();
+    };
+    auto it = options_.transports.find(out.participant);
+    if (it == options_.transports.end()) {
+      on_reply(Reply{Reply::Outcome::kTransient, "", Json::object(),
+                     "no transport for participant '" + out.participant + "' (start sagad with --participant " +
+                         out.participant + "=...)"});
+      return;
+    }
+    it->second->Send(out, std::move(on_reply));
+  }
+
+  // A participant's answer becomes a HandleReply on the instance. Its id
+  // names the outcome, so a redelivered reply is deduplicated by the
+  // runtime while a different answer to the same command is still recorded.
+  void OnReply(const std::string& aggregate_type, const std::string& command_id, const std::string& instance,
+               Reply reply) {
+    stats_.replies++;
+    Reply::Outcome outcome = reply.outcome;
+    if (outcome == Reply::Outcome::kEvent && !IsSaga(aggregate_type)) outcome = Reply::Outcome::kSuccess;
+    std::string outcome_name(OutcomeName(outcome));
+    Command c;
+    c.command_id = command_id + "/reply/" + outcome_name;
+    if (!reply.event_type.empty()) c.command_id += "/" + reply.event_type;
+    c.target = StreamId{aggregate_type, instance};
+    c.type = IsSaga(aggregate_type) ? saga::kHandleReply : tcc::kHandleReply;
+    c.correlation_id = instance;
+    c.causation_id = command_id;
+    c.payload = Json{{"command_id", command_id}, {"outcome", std::move(outcome_name)}, {"now_ms", now()}};
+    if (!reply.event_type.empty()) c.payload["event_type"] = std::move(reply.event_type);
+    if (!reply.data.is_null()) c.payload["data"] = std::move(reply.data);
+    if (!reply.reason.empty()) c.payload["reason"] = std::move(reply.reason);
+    Submit(std::move(c), /*engine_made=*/true, false, nullptr);
+  }
+
+  void FireTimer(const StreamId& instance) {
+    stats_.timers_fired++;
+    std::int64_t at = now();
+    Command c;
+    c.command_id = instance.id + "/timer/" + std::to_string(at);
+    c.target = instance;
+    c.type = IsSaga(instance.type) ? saga::kTimerFired : tcc::kTimerFired;
+    c.correlation_id = instance.id;
+    c.payload = Json{{"now_ms", at}};
+    Submit(std::move(c), /*engine_made=*/true, false, nullptr);
+  }
+
+  void StartInstance(StartSpec spec, StartCallback done) {
+    std::shared_ptr<const CatalogEntry> entry =
+        spec.version ? catalog_->Find(spec.definition, *spec.version) : catalog_->Latest(spec.definition);
+    if (!entry) {
+      done(Status::NotFound("no definition " + spec.definition +
+                            (spec.version ? " version " + std::to_string(*spec.version) : "")));
+      return;
+    }
+    if (!spec.input.is_object()) {
+      done(Status::InvalidArgument("the input of " + spec.definition + " must be a JSON object"));
+      return;
+    }
+    std::string id;
+    if (!spec.idempotency_key.empty()) {
+      id = InstanceIdForKey(spec.definition, spec.idempotency_key);
+    } else {
+      Result<std::string> key = EvaluateKey(entry->definition, spec.input);
+      if (!key.ok()) {
+        done(key.status());
+        return;
+      }
+      id = key->empty() ? NewInstanceId(spec.definition) : InstanceIdForKey(spec.definition, *key);
+    }
+    bool saga = entry->definition.kind == dsl::DefinitionKind::kSaga;
+    Command c;
+    c.command_id = "start/" + id;
+    c.target = StreamId{saga ? saga::kAggregateType : tcc::kAggregateType, id};
+    c.type = saga ? saga::kStartSaga : tcc::kStartTcc;
+    c.correlation_id = id;
+    c.payload = Json{{"definition", spec.definition},
+                     {"version", entry->definition.version},
+                     {"input", std::move(spec.input)},
+                     {"now_ms", now()}};
+    std::string type = c.target.type;
+    Submit(std::move(c), false, false, [this, done = std::move(done), id, type](CommandResult r) {
+      if (!r.status.ok()) {
+        done(r.status);
+        return;
+      }
+      bool created = !r.duplicate && !r.events.empty();
+      if (created) stats_.started++;
+      done(Started{id, type, created});
+    });
+  }
+
+  void Execute(Command command, CommandCallback done) {
+    if (command.target.type != saga::kAggregateType && command.target.type != tcc::kAggregateType) {
+      done(CommandResult{Status::InvalidArgument("the engine runs Saga and Tcc commands, not " + command.target.type),
+                         {}, false});
+      return;
+    }
+    if (command.payload.is_object() && !command.payload.contains("now_ms")) command.payload["now_ms"] = now();
+    if (command.correlation_id.empty()) command.correlation_id = command.target.id;
+    Submit(std::move(command), false, false, std::move(done));
+  }
+
+  Result<std::size_t> Recover() {
+    Result<std::vector<StreamId>> active = runtime_->store()->ListActive();
+    if (!active.ok()) return active.status().WithContext("listing active instances");
+    std::size_t resumed = 0;
+    for (const StreamId& instance : *active) {
+      bool saga = IsSaga(instance.type);
+      if (!saga && instance.type != tcc::kAggregateType) continue;
+      const AggregateBehavior& behavior = saga ? static_cast<const AggregateBehavior&>(*saga_behavior_)
+                                               : static_cast<const AggregateBehavior&>(*tcc_behavior_);
+      Result<LoadedState> loaded = LoadState(*runtime_->store(), behavior, instance);
+      if (!loaded.ok()) {
+        spdlog::error("recovery: cannot load {}: {}", instance.ToString(), loaded.status().ToString());
+        continue;
+      }
+      std::vector<OutgoingCommand> outstanding =
+          saga ? OutstandingCommands(SagaAggregate::Unbox(*loaded->state))
+               : OutstandingCommands(TccAggregate::Unbox(*loaded->state));
+      for (const OutgoingCommand& out : outstanding) {
+        stats_.resends++;
+        Send(out, instance.type);
+      }
+      Activity activity = behavior.ActivityOf(*loaded->state);
+      if (activity.wake_at_ms) WorkerFor(instance.id).Post(Work{ArmIfUnarmed{instance, *activity.wake_at_ms}});
+      resumed++;
+    }
+    stats_.recovered += resumed;
+    if (resumed > 0) spdlog::info("recovery: resumed {} unfinished instances", resumed);
+    return resumed;
+  }
+
+  Status SubscribeStartEvents(const std::string& consumer) {
+    return runtime_->Subscribe(consumer, [this](const std::vector<Event>& events) { return StartFrom(events); });
+  }
+
+  void PokeTimers() {
+    for (auto& w : workers_) w->Post(Work{Poke{}});
+  }
+
+  bool WaitIdle(std::int64_t timeout_ms, std::int64_t withheld) {
+    std::unique_lock lock(idle_mu_);
+    return idle_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                             [&] { return in_flight_.load() <= withheld; });
+  }
+
+  void Stop() {
+    if (stopping_.exchange(true)) return;
+    for (auto& w : workers_) w->Stop();
+  }
+
+  EngineStats Stats() const {
+    EngineStats s;
+    s.started = stats_.started;
+    s.commands_sent = stats_.commands_sent;
+    s.replies = stats_.replies;
+    s.timers_fired = stats_.timers_fired;
+    s.resends = stats_.resends;
+    s.recovered = stats_.recovered;
+    s.refused = stats_.refused;
+    for (const auto& w : workers_) s.armed_timers += w->armed();
+    s.in_flight = in_flight_.load();
+    return s;
+  }
+
+  std::optional<std::int64_t> TimerOf(const StreamId& instance) { return WorkerFor(instance.id).TimerOf(instance); }
+
+  DispatchWorker& WorkerFor(const std::string& id) {
+    return *workers_[std::hash<std::string>{}(id) % workers_.size()];
+  }
+
+  void AddInFlight() { in_flight_++; }
+  void FinishOne() {
+    in_flight_--;
+    std::lock_guard lock(idle_mu_);
+    idle_cv_.notify_all();
+  }
+
+  struct Counters {
+    std::atomic<std::uint64_t> started{0}, commands_sent{0}, replies{0}, timers_fired{0}, resends{0}, recovered{0},
+        refused{0};
+  };
+  Counters stats_;
+
+ private:
+  // Starts an instance of every definition whose `start on` names one of
+  // `events`, and waits until those starts are durable so the subscription's
+  // checkpoint never passes an event whose instance was not started.
+  Status StartFrom(const std::vector<Event>& events) {
+    std::vector<std::pair<std::string, std::shared_ptr<const CatalogEntry>>> starters;
+    for (const auto& [name, version] : catalog_->List()) {
+      std::shared_ptr<const CatalogEntry> latest = catalog_->Latest(name);
+      if (latest && latest->definition.version == version && latest->definition.start_event) {
+        starters.emplace_back(name, latest);
+      }
+    }
+    if (starters.empty()) return Status::Ok();
+    std::vector<std::future<Result<Started>>> started;
+    for (const Event& e : events) {
+      auto participant = options_.participant_of_type.find(e.stream.type);
+      for (const auto& [name, entry] : starters) {
+        const dsl::QualifiedName& on = *entry->definition.start_event;
+        if (on.name != e.type) continue;
+        if (participant != options_.participant_of_type.end() && participant->second != on.participant) continue;
+        StartSpec spec{name, entry->definition.version, e.payload.is_object() ? e.payload : Json::object(), ""};
+        // Without a key, the event itself names the instance: redelivery
+        // of the same event starts nothing new.
+        if (!entry->definition.key) spec.idempotency_key = e.stream.ToString() + "@" + std::to_string(e.version);
+        started.push_back(StartOne(std::move(spec)));
+      }
+    }
+    for (auto& f : started) {
+      Result<Started> r = f.get();
+      if (r.ok()) continue;
+      if (r.status().Is(StatusCode::kUnavailable)) return r.status();  // deliver again
+      spdlog::warn("start on event: {}", r.status().ToString());    // bad input: nothing to retry
+    }
+    return Status::Ok();
+  }
+
+  std::future<Result<Started>> StartOne(StartSpec spec) {
+    auto promise = std::make_shared<std::promise<Result<Started>>>();
+    auto future = promise->get_future();
+    StartInstance(std::move(spec), [promise](Result<Started> r) { promise->set_value(std::move(r)); });
+    return future;
+  }
+
+  friend class DispatchWorker;
+
+  AggregateRuntime* runtime_;
+  const DefinitionCatalog* catalog_;
+  EngineOptions options_;
+  std::shared_ptr<SagaAggregate> saga_behavior_;
+  std::shared_ptr<TccAggregate> tcc_behavior_;
+  std::vector<std::unique_ptr<DispatchWorker>> workers_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::int64_t> in_flight_{0};
+  std::mutex idle_mu_;
+  std::condition_variable idle_cv_;
+};
+
+// ---- DispatchWorker ----
+
+void DispatchWorker::Run() {
+  std::vector<Work> items;
+  while (true) {
+    std::int64_t wait = engine_->options().timer_poll_ms;
+    std::int64_t now = engine_->now();
+    std::optional<std::int64_t> next = timers_.Next();
+    if (!resends_.empty() && (!next || resends_.begin()->first < *next)) next = resends_.begin()->first;
+    if (next) wait = std::clamp<std::int64_t>(*next - now, 0, wait);
+    if (!mailbox_.DrainWaitFor(items, std::chrono::milliseconds(wait))) break;
+    for (Work& w : items) {
+      if (auto* done = std::get_if<CommandDone>(&w)) {
+        Handle(*done);
+      } else if (auto* arm = std::get_if<ArmIfUnarmed>(&w)) {
+        std::lock_guard lock(timers_mu_);
+        timers_.SetIfUnarmed(arm->instance, arm->at_ms);
+      }
+    }
+    RunDue();
+    armed_.store(timers_.size());
+  }
+  // Closed: resends still waiting are left to the next Recover().
+  for (std::size_t i = 0; i < resends_.size(); ++i) engine_->FinishOne();
+  resends_.clear();
+}
+
+void DispatchWorker::Handle(CommandDone& done) {
+  CommandResult& r = done.result;
+  bool retry = r.status.Is(StatusCode::kUnavailable) || r.status.Is(StatusCode::kConflict);
+  if (retry && done.resend && !engine_->stopping()) {
+    // Nothing was written: send the same command again after a pause.
+    engine_->stats_.resends++;
+    done.dispatch_duplicates = true;
+    resends_.emplace(engine_->now() + engine_->options().resend_pause_ms, std::move(done));
+    return;
+  }
+  if (r.status.ok()) {
+    if (!r.duplicate || done.dispatch_duplicates) engine_->Dispatch(r.events, done.instance.type);
+    if (r.activity) {
+      std::lock_guard lock(timers_mu_);
+      timers_.Set(done.instance, r.activity->wake_at_ms);
+    }
+  } else if (!done.done && !retry) {
+    engine_->stats_.refused++;
+    spdlog::warn("{} refused {}: {}", done.instance.ToString(), done.resend ? done.resend->type : "a command",
+                 r.status.ToString());
+  }
+  if (done.done) done.done(std::move(r));
+  engine_->FinishOne();
+}
+
+void DispatchWorker::RunDue() {
+  std::int64_t now = engine_->now();
+  while (!resends_.empty() && resends_.begin()->first <= now) {
+    CommandDone pending = std::move(resends_.begin()->second);
+    resends_.erase(resends_.begin());
+    Command command = std::move(*pending.resend);
+    engine_->FinishOne();
+    engine_->Submit(std::move(command), true, true, nullptr);
+  }
+  std::vector<StreamId> due;
+  {
+    std::lock_guard lock(timers_mu_);
+    due = timers_.PopDue(now);
+  }
+  for (const StreamId& instance : due) engine_->FireTimer(instance);
+}
+
+// ---- Engine ----
+
+Result<std::unique_ptr<Engine>> Engine::Start(AggregateRuntime* runtime, const DefinitionCatalog* catalog,
+                                              EngineOptions options) {
+  if (!runtime || !catalog) return Status::InvalidArgument("the engine needs a runtime and a definition catalog");
+  for (const auto& [name, transport] : options.transports) {
+    if (!transport) return Status::InvalidArgument("participant '" + name + "' has no transport");
+  }
+  return std::unique_ptr<Engine>(new Engine(std::make_unique<Impl>(runtime, catalog, std::move(options))));
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() { impl_->Stop(); }
+
+Result<std::size_t> Engine::Recover() { return impl_->Recover(); }
+Status Engine::SubscribeStartEvents(const std::string& consumer) { return impl_->SubscribeStartEvents(consumer); }
+
+void Engine::StartInstance(StartSpec spec, StartCallback done) { impl_->StartInstance(std::move(spec), std::move(done)); }
+std::future<Result<Started>> Engine::StartInstance(StartSpec spec) {
+  auto promise = std::make_shared<std::promise<Result<Started>>>();
+  auto future = promise->get_future();
+  impl_->StartInstance(std::move(spec), [promise](Result<Started> r) { promise->set_value(std::move(r)); });
+  return future;
+}
+
+void Engine::Execute(Command command, CommandCallback done) { impl_->Execute(std::move(command), std::move(done)); }
+std::future<CommandResult> Engine::Execute(Command command) {
+  auto promise = std::make_shared<std::promise<CommandResult>>();
+  auto future = promise->get_future();
+  impl_->Execute(std::move(command), [promise](CommandResult r) { promise->set_value(std::move(r)); });
+  return future;
+}
+
+void Engine::PokeTimers() { impl_->PokeTimers(); }
+bool Engine::WaitIdle(std::int64_t timeout_ms, std::int64_t withheld_replies) {
+  return impl_->WaitIdle(timeout_ms, withheld_replies);
+}
+void Engine::Stop() { impl_->Stop(); }
+EngineStats Engine::Stats() const { return impl_->Stats(); }
+std::optional<std::int64_t> Engine::TimerOf(const StreamId& instance) const { return impl_->TimerOf(instance); }
+
+}  // namespace sagad::coordinator
