@@ -164,7 +164,6 @@ class Engine::Impl {
   }
 
   void FireTimer(const StreamId& instance) {
-    stats_.timers_fired++;
     std::int64_t at = now();
     Command c;
     c.command_id = instance.id + "/timer/" + std::to_string(at);
@@ -173,6 +172,7 @@ class Engine::Impl {
     c.correlation_id = instance.id;
     c.payload = Json{{"now_ms", at}};
     Submit(std::move(c), /*engine_made=*/true, false, nullptr);
+    stats_.timers_fired++;  // after Submit counted it in flight: WaitIdle cannot slip between
   }
 
   void StartInstance(StartSpec spec, StartCallback done) {
@@ -253,7 +253,10 @@ class Engine::Impl {
         Send(out, instance.type);
       }
       Activity activity = behavior.ActivityOf(*loaded->state);
-      if (activity.wake_at_ms) WorkerFor(instance.id).Post(Work{ArmIfUnarmed{instance, *activity.wake_at_ms}});
+      if (activity.wake_at_ms) {
+        AddInFlight();  // until the worker has armed it
+        if (!WorkerFor(instance.id).Post(Work{ArmIfUnarmed{instance, *activity.wake_at_ms}})) FinishOne();
+      }
       resumed++;
     }
     stats_.recovered += resumed;
@@ -385,8 +388,11 @@ void DispatchWorker::Run() {
       if (auto* done = std::get_if<CommandDone>(&w)) {
         Handle(*done);
       } else if (auto* arm = std::get_if<ArmIfUnarmed>(&w)) {
-        std::lock_guard lock(timers_mu_);
-        timers_.SetIfUnarmed(arm->instance, arm->at_ms);
+        {
+          std::lock_guard lock(timers_mu_);
+          timers_.SetIfUnarmed(arm->instance, arm->at_ms);
+        }
+        engine_->FinishOne();
       }
     }
     RunDue();
