@@ -16,15 +16,9 @@ Status Invalid(const Command& command, const char* field, const std::string& wha
 Result<std::int64_t> IntInRange(const Command& command, const char* field, std::int64_t min,
                                 const std::string& what) {
   const Json* value = Field(command, field);
-  // is_number_integer() also holds for unsigned values beyond int64: those
-  // fail the range check through the unsigned comparison below.
-  if (!value || !value->is_number_integer()) return Invalid(command, field, what);
-  if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxUnits)) {
-    return Invalid(command, field, what);
-  }
-  std::int64_t n = value->get<std::int64_t>();
-  if (n < min || n > kMaxUnits) return Invalid(command, field, what);
-  return n;
+  std::optional<std::int64_t> n = value ? UnitsIn(*value, min) : std::nullopt;
+  if (!n) return Invalid(command, field, what);
+  return *n;
 }
 
 }  // namespace
@@ -50,6 +44,17 @@ Result<std::int64_t> PositiveInt(const Command& command, const char* field) {
 
 Result<std::int64_t> NonNegativeInt(const Command& command, const char* field) {
   return IntInRange(command, field, 0, "an integer from 0 to 1e15");
+}
+
+std::optional<std::int64_t> UnitsIn(const Json& value, std::int64_t min) {
+  if (!value.is_number_integer()) return std::nullopt;
+  // An unsigned beyond int64 would wrap around in get<std::int64_t>().
+  if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxUnits)) {
+    return std::nullopt;
+  }
+  std::int64_t n = value.get<std::int64_t>();
+  if (n < min || n > kMaxUnits) return std::nullopt;
+  return n;
 }
 
 std::int64_t EventInt(const Json& payload, const char* field, std::int64_t fallback) {

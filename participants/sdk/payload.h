@@ -33,6 +33,10 @@ Result<std::int64_t> PositiveInt(const Command& command, const char* field);
 // An integer field in 0..kMaxUnits.
 Result<std::int64_t> NonNegativeInt(const Command& command, const char* field);
 
+// `value` as an integer in min..kMaxUnits; nullopt for anything else (a
+// string, a fraction, an unsigned beyond int64, ...).
+std::optional<std::int64_t> UnitsIn(const Json& value, std::int64_t min);
+
 // Fields of an event this code wrote: `fallback` / "" when absent or of
 // another type.
 std::int64_t EventInt(const Json& payload, const char* field, std::int64_t fallback = 0);
