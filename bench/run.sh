@@ -3,10 +3,11 @@
 # least name, value, unit (and baseline, ratio where a figure is compared with
 # a naive baseline measured in the same run).
 #
-#   bench/run.sh [--quick] [--only hot|uniform|recovery ...]
+#   bench/run.sh [--quick] [--only hot|uniform|recovery|engine ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${SAGAD_BUILD_DIR:-build}
 ./scripts/setup.sh >&2
-cmake --build "$BUILD_DIR" --target core_bench >&2
+cmake --build "$BUILD_DIR" --target core_bench saga_bench >&2
 "$BUILD_DIR/bench/core_bench" "$@"
+"$BUILD_DIR/bench/saga_bench" "$@"

@@ -29,9 +29,9 @@ class SagaDecider {
     Event e;
     e.stream = {saga::kAggregateType, s_.saga_id};
     e.type = type;
-    e.payload = payload;
+    e.payload = std::move(payload);
     ApplySagaEvent(s_, e, catalog_);
-    events_.push_back(EventData{type, std::move(payload)});
+    events_.push_back(EventData{type, std::move(e.payload)});
   }
 
   const dsl::Definition& def() const { return s_.definition->definition; }

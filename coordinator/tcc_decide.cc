@@ -40,9 +40,9 @@ class TccDecider {
     Event e;
     e.stream = {tcc::kAggregateType, s_.tcc_id};
     e.type = type;
-    e.payload = payload;
+    e.payload = std::move(payload);
     ApplyTccEvent(s_, e, catalog_);
-    events_.push_back(EventData{type, std::move(payload)});
+    events_.push_back(EventData{type, std::move(e.payload)});
   }
 
   void Issue(const TccBranch& b, const char* phase) {

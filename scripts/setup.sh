@@ -14,10 +14,11 @@ PACKAGES=(
   build-essential g++ cmake ninja-build ccache pkg-config git
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
-  libsqlite3-dev sqlite3
+  libsqlite3-dev sqlite3 libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 curl procps
+  prometheus
 )
 
 missing_packages() {

@@ -1,0 +1,182 @@
+// A whole sagad in-process (SQLite store in a temporary directory, the
+// sample's definitions and in-process participants) driven over its HTTP
+// API: what a user does first, a restart, and bad configuration.
+#include "apps/sagad/sagad_server.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>  // mkdtemp
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "core/json.h"
+#include "http-api/testing/raw_client.h"
+
+namespace sagad::app {
+namespace {
+
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+const std::string kSampleSagas = std::string(SAGAD_SOURCE_DIR) + "/samples/order-inventory-payment/sagas";
+
+struct Answer {
+  int status = 0;
+  Json body;
+};
+
+Answer Call(int port, std::string_view method, const std::string& target, const Json& body = nullptr,
+            std::string_view headers = "") {
+  http::testing::RawClient client(static_cast<std::uint16_t>(port));
+  std::string text = body.is_null() ? "" : body.dump();
+  std::string extra(headers);
+  if (!text.empty()) extra += "Content-Type: application/json\r\n";
+  auto r = client.Exchange(http::testing::HttpRequest(method, target, text, extra));
+  if (!r) return {};
+  Result<Json> parsed = ParseJson(r->body);
+  return {r->status, parsed.ok() ? *parsed : Json(r->body)};
+}
+
+class SagadServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "sagad-server-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    config_.store_url = "sqlite:" + (dir_ / "sagad.db").string();
+    config_.definitions_dir = kSampleSagas;
+    config_.listen = "127.0.0.1:0";
+    config_.watch_interval_ms = 0;
+  }
+  void TearDown() override {
+    server_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void Boot() {
+    auto server = SagadServer::Start(config_);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(server).value();
+    port_ = server_->port();
+  }
+
+  void Command(const std::string& participant, const std::string& type, const std::string& id,
+               const std::string& target, Json payload, int expected = 200) {
+    Answer a = Call(port_, "POST", "/v1/commands/" + participant + "/" + type,
+                    Json{{"command_id", id}, {"target", target}, {"payload", std::move(payload)}});
+    ASSERT_EQ(a.status, expected) << a.body.dump();
+  }
+
+  // Polls the saga until it is in a terminal state (or 10 s pass).
+  Json WaitTerminal(const std::string& id) {
+    Json last;
+    for (int i = 0; i < 1000; ++i) {
+      Answer a = Call(port_, "GET", "/v1/sagas/" + id);
+      if (a.status == 200) {
+        last = a.body;
+        std::string status = last.value("status", "");
+        if (status == "COMPLETED" || status == "COMPENSATED" || status == "STUCK" || status == "CONFIRMED" ||
+            status == "CANCELLED") {
+          return last;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return last;
+  }
+
+  fs::path dir_;
+  SagadConfig config_;
+  std::unique_ptr<SagadServer> server_;
+  int port_ = 0;
+};
+
+TEST_F(SagadServerTest, AnOrderPlacedWithTheOrderParticipantRunsThePlaceOrderSagaToTheEnd) {
+  Boot();
+  Command("inventory", "AddStock", "seed-1", "sku-1", {{"qty", 10}});
+  Command("payment", "OpenAccount", "seed-2", "c-1", {{"balance", 1000}});
+  Command("order", "PlaceOrder", "order-1", "o-1", {{"customer_id", "c-1"}, {"sku", "sku-1"}, {"qty", 2}, {"total", 300}});
+  Json saga = WaitTerminal("PlaceOrder:o-1");
+  EXPECT_EQ(saga["status"], "COMPLETED") << saga.dump(2);
+  EXPECT_EQ(saga["definition"]["name"], "PlaceOrder");
+
+  Answer events = Call(port_, "GET", "/v1/sagas/PlaceOrder:o-1/events");
+  ASSERT_EQ(events.status, 200);
+  EXPECT_EQ(events.body["events"][0]["type"], "SagaStarted");
+
+  Answer abort = Call(port_, "POST", "/v1/sagas/PlaceOrder:o-1/abort", Json{{"reason", "too late"}});
+  EXPECT_EQ(abort.status, 409) << abort.body.dump();
+}
+
+TEST_F(SagadServerTest, InsufficientFundsCompensatesAndRejectsTheOrder) {
+  Boot();
+  Command("inventory", "AddStock", "seed-1", "sku-1", {{"qty", 10}});
+  Command("payment", "OpenAccount", "seed-2", "c-2", {{"balance", 100}});
+  Command("order", "PlaceOrder", "order-2", "o-2", {{"customer_id", "c-2"}, {"sku", "sku-1"}, {"qty", 1}, {"total", 500}});
+  Json saga = WaitTerminal("PlaceOrder:o-2");
+  EXPECT_EQ(saga["status"], "COMPENSATED") << saga.dump(2);
+}
+
+TEST_F(SagadServerTest, StartOverTheApiIsIdempotentByKeyAndSurvivesARestart) {
+  Boot();
+  Command("payment", "OpenAccount", "seed-a", "a", {{"balance", 100}});
+  Command("payment", "OpenAccount", "seed-b", "b", {{"balance", 0}});
+  Json input = {{"transfer_id", "t-1"}, {"from", "a"}, {"to", "b"}, {"amount", 40}};
+  Answer first = Call(port_, "POST", "/v1/sagas/TransferMoney", input);
+  ASSERT_EQ(first.status, 201) << first.body.dump();
+  Answer again = Call(port_, "POST", "/v1/sagas/TransferMoney", input);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body["id"], first.body["id"]);
+  std::string id = first.body["id"];
+  EXPECT_EQ(WaitTerminal(id)["status"], "CONFIRMED");
+
+  server_->Stop();
+  server_.reset();
+  Boot();
+  Answer after = Call(port_, "GET", "/v1/sagas/" + id);
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body["status"], "CONFIRMED");
+  Answer definitions = Call(port_, "GET", "/v1/definitions");
+  EXPECT_EQ(definitions.body["definitions"].size(), 2u);
+}
+
+TEST_F(SagadServerTest, BadRequestsGetAClearErrorAndChangeNothing) {
+  Boot();
+  EXPECT_EQ(Call(port_, "GET", "/v1/sagas/nope").status, 404);
+  EXPECT_EQ(Call(port_, "POST", "/v1/sagas/NoSuchSaga", Json::object()).status, 404);
+  Answer no_key = Call(port_, "POST", "/v1/sagas/PlaceOrder", Json{{"sku", "x"}});
+  EXPECT_EQ(no_key.status, 400);
+  EXPECT_THAT(no_key.body.value("detail", ""), HasSubstr("order_id"));
+  http::testing::RawClient client(static_cast<std::uint16_t>(port_));
+  auto garbage = client.Exchange(http::testing::HttpRequest("POST", "/v1/sagas/PlaceOrder", "{not json"));
+  ASSERT_TRUE(garbage.has_value());
+  EXPECT_EQ(garbage->status, 400);
+  Answer unknown = Call(port_, "POST", "/v1/commands/nobody/Do", Json{{"command_id", "x"}, {"target", "y"}});
+  EXPECT_EQ(unknown.status, 404);
+  Answer list = Call(port_, "GET", "/v1/sagas");
+  EXPECT_EQ(list.status, 200);
+  EXPECT_TRUE(list.body["items"].empty());
+}
+
+TEST_F(SagadServerTest, MisconfigurationIsRefusedWithAClearMessage) {
+  config_.definitions_dir = (dir_ / "missing").string();
+  auto no_dir = SagadServer::Start(config_);
+  EXPECT_THAT(no_dir.status().message(), HasSubstr("missing"));
+
+  config_.definitions_dir = kSampleSagas;
+  config_.participants = {{"warehouse", ParticipantFlag::Kind::kInProcess, ""}};
+  auto unknown = SagadServer::Start(config_);
+  EXPECT_THAT(unknown.status().message(), HasSubstr("no built-in participant 'warehouse'"));
+
+  config_.participants = {};
+  std::ofstream(dir_ / "garbage.db") << "this is not a database, it is a text file that is long enough";
+  config_.store_url = "sqlite:" + (dir_ / "garbage.db").string();
+  auto corrupt = SagadServer::Start(config_);
+  EXPECT_FALSE(corrupt.ok());
+  EXPECT_THAT(corrupt.status().ToString(), HasSubstr("garbage.db"));
+}
+
+}  // namespace
+}  // namespace sagad::app
