@@ -68,6 +68,9 @@ class SagaRoutes {
                [self](const Request& req, const PathParams& p) { return self->Get(req, p.at("id")); });
     router.Add(Method::kGet, "/v1/sagas/{id}/events",
                [self](const Request&, const PathParams& p) { return self->History(p.at("id")); });
+    router.Add(Method::kGet, "/v1/aggregates/{type}/{id}/events", [self](const Request&, const PathParams& p) {
+      return self->StreamEvents({p.at("type"), p.at("id")});
+    });
     for (const char* action : {"retry", "skip", "abort", "pause", "resume"}) {
       router.AddAsync(Method::kPost, std::string("/v1/sagas/{id}/") + action,
                       [self, action](Request req, PathParams p, Responder reply) {
@@ -188,7 +191,14 @@ class SagaRoutes {
   Response History(const std::string& id) {
     Result<Found> found = Locate(id);
     if (!found.ok()) return ProblemFromStatus(found.status());
-    Result<std::vector<Event>> events = api_.store->ReadStream({found->type, id}, 1, 0);
+    return StreamEvents({found->type, id});
+  }
+
+  // Any aggregate's events (participants' too): what drivers and tools
+  // replay to check a participant's state.
+  Response StreamEvents(const StreamId& stream) {
+    const std::string& id = stream.id;
+    Result<std::vector<Event>> events = api_.store->ReadStream(stream, 1, 0);
     if (!events.ok()) return ProblemFromStatus(events.status());
     Json out = Json::array();
     for (const Event& e : *events) {

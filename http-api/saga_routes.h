@@ -6,6 +6,7 @@
 //   GET  /v1/sagas                         ?status=&definition=&limit=&cursor=
 //   GET  /v1/sagas/{id}                    ?asOf=VERSION
 //   GET  /v1/sagas/{id}/events
+//   GET  /v1/aggregates/{type}/{id}/events   any aggregate's history (participants' too)
 //   POST /v1/sagas/{id}/retry|skip|abort|pause|resume   {reason, step?, payload?, compensate?}
 //   GET  /v1/definitions, /v1/definitions/{name}
 //   POST /v1/commands/{participant}/{CommandType}       {command_id, target, payload}
