@@ -39,8 +39,17 @@ struct ArmIfUnarmed {
   StreamId instance;
   std::int64_t at_ms = 0;
 };
+// A participant's answer, turned into a HandleReply on the worker rather
+// than on the transport's thread (for in-process participants that is the
+// group committer's thread, which must get back to writing).
+struct ReplyArrived {
+  std::string aggregate_type;
+  std::string command_id;
+  std::string instance;
+  Reply reply;
+};
 struct Poke {};
-using Work = std::variant<CommandDone, ArmIfUnarmed, Poke>;
+using Work = std::variant<CommandDone, ArmIfUnarmed, ReplyArrived, Poke>;
 
 bool IsSaga(const std::string& aggregate_type) { return aggregate_type == saga::kAggregateType; }
 
@@ -59,6 +68,8 @@ class DispatchWorker {
     if (thread_.joinable()) thread_.join();
   }
   std::size_t armed() const { return armed_.load(); }
+  // The worker whose thread this is; nullptr on other threads.
+  static DispatchWorker* Current() { return current_; }
   std::optional<std::int64_t> TimerOf(const StreamId& instance) {
     std::lock_guard lock(timers_mu_);
     return timers_.At(instance);
@@ -76,7 +87,10 @@ class DispatchWorker {
   std::multimap<std::int64_t, CommandDone> resends_;  // by when to resend
   std::atomic<std::size_t> armed_{0};
   std::thread thread_;
+  static thread_local DispatchWorker* current_;
 };
+
+thread_local DispatchWorker* DispatchWorker::current_ = nullptr;
 
 class Engine::Impl {
  public:
@@ -126,9 +140,15 @@ class Engine::Impl {
     stats_.commands_sent++;
     AddInFlight();
     auto on_reply = [this, aggregate_type, command_id = out.command_id,
-                     instance = out.correlation_id](Reply reply) {
-      OnReply(aggregate_type, command_id, instance, std::move(reply));
-      FinishOne();
+                     instance = out.correlation_id](Reply reply) mutable {
+      DispatchWorker& worker = WorkerFor(instance);
+      if (DispatchWorker::Current() == &worker) {  // answered inside Send, on the owning worker
+        OnReply(aggregate_type, command_id, instance, std::move(reply));
+        FinishOne();
+        return;
+      }
+      Work work{ReplyArrived{std::move(aggregate_type), std::move(command_id), instance, std::move(reply)}};
+      if (!worker.Post(std::move(work))) FinishOne();  // stopped: Recover() resends
     };
     auto it = options_.transports.find(out.participant);
     if (it == options_.transports.end()) {
@@ -376,6 +396,7 @@ class Engine::Impl {
 // ---- DispatchWorker ----
 
 void DispatchWorker::Run() {
+  current_ = this;
   std::vector<Work> items;
   while (true) {
     std::int64_t wait = engine_->options().timer_poll_ms;
@@ -387,6 +408,9 @@ void DispatchWorker::Run() {
     for (Work& w : items) {
       if (auto* done = std::get_if<CommandDone>(&w)) {
         Handle(*done);
+      } else if (auto* r = std::get_if<ReplyArrived>(&w)) {
+        engine_->OnReply(r->aggregate_type, r->command_id, r->instance, std::move(r->reply));
+        engine_->FinishOne();
       } else if (auto* arm = std::get_if<ArmIfUnarmed>(&w)) {
         {
           std::lock_guard lock(timers_mu_);
