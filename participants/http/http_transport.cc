@@ -9,6 +9,8 @@
 // to call it.
 #include "participants/http/http_transport.h"
 
+#include <utility>  // before Boost: asio/awaitable.hpp in 1.74 uses std::exchange without including it
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,7 +29,6 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include "participants/http/http_protocol.h"
@@ -107,7 +108,8 @@ class HttpTransport::Impl {
         endpoints_(std::move(endpoints)),
         options_(options),
         work_(net::make_work_guard(ioc_)),
-        thread_([this] { RunIo(); }) {}
+        thread_([this] { RunIo(); }),
+        io_thread_id_(thread_.get_id()) {}
 
   ~Impl() { Stop(); }
 
@@ -151,7 +153,10 @@ class HttpTransport::Impl {
   std::unordered_map<Connection*, std::unique_ptr<Connection>> open_;
   std::vector<Connection*> idle_;
 
-  std::thread thread_;  // last: starts once everything above exists
+  std::once_flag shutdown_once_;
+  std::mutex join_mu_;
+  std::thread thread_;  // after the state it runs on: starts once that exists
+  const std::thread::id io_thread_id_;
 };
 
 void HttpTransport::Impl::RunIo() {
@@ -188,14 +193,16 @@ void HttpTransport::Impl::Send(const OutgoingCommand& command, ReplyCallback on_
   req.set("Idempotency-Key", command.command_id);
   req.body() = CommandRequestBody(command);
   req.prepare_payload();
+  bool accepted = false;
   {
     std::lock_guard lock(mu_);
     if (!stopped_) {
+      accepted = true;
       job->id = next_id_++;
       waiting_.emplace(job->id, std::move(on_reply));
     }
   }
-  if (on_reply) {  // not moved into waiting_: stopped
+  if (!accepted) {
     on_reply(TransientReply(kStopped));
     return;
   }
@@ -209,12 +216,19 @@ void HttpTransport::Impl::Stop() {
     stopped_ = true;
     orphans.swap(waiting_);
   }
+  // No lock held: a callback may call Stop again.
   for (auto& [id, on_reply] : orphans) on_reply(TransientReply(kStopped));
   // Closing the sockets ends every pending operation, so run() returns once
   // the coroutines have unwound; nothing is left for ~io_context to destroy.
-  net::post(ioc_, [this] { CloseAll(); });
-  work_.reset();
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  std::call_once(shutdown_once_, [this] {
+    net::post(ioc_, [this] { CloseAll(); });
+    work_.reset();
+  });
+  // The I/O thread cannot join itself (Stop from a reply callback); the
+  // destructor, on another thread, joins later.
+  if (std::this_thread::get_id() == io_thread_id_) return;
+  std::lock_guard lock(join_mu_);
+  if (thread_.joinable()) thread_.join();
 }
 
 void HttpTransport::Impl::Answer(std::uint64_t id, Reply reply) {
@@ -294,7 +308,11 @@ net::awaitable<RoundTrip> HttpTransport::Impl::WriteAndRead(Connection& conn, co
   if (r.ec) co_return r;
   http::response_parser<http::string_body> parser;
   parser.body_limit(options_.max_reply_bytes);
-  co_await http::async_read(conn.stream, conn.buffer, parser, net::redirect_error(net::use_awaitable, r.ec));
+  // Header first, then the body: Beast 1.74's eager parse loses the
+  // body_limit error of a Content-Length it read in the same buffer as the
+  // body, and would read the whole oversized body.
+  co_await http::async_read_header(conn.stream, conn.buffer, parser, net::redirect_error(net::use_awaitable, r.ec));
+  if (!r.ec) co_await http::async_read(conn.stream, conn.buffer, parser, net::redirect_error(net::use_awaitable, r.ec));
   r.got_reply_bytes = parser.got_some();
   if (r.ec) co_return r;
   conn.stream.expires_never();
@@ -321,7 +339,7 @@ std::string HttpTransport::Impl::ExchangeError(const RoundTrip& r, const std::st
   if (r.got_reply_bytes && (r.ec == http::error::partial_message || IsStaleConnection(r.ec))) {
     return url + " closed the connection in the middle of its reply";
   }
-  if (r.ec.category() == http::error::need_more.category()) {
+  if (r.ec.category() == http::make_error_code(http::error::need_more).category()) {
     return "malformed HTTP reply from " + url + ": " + r.ec.message();
   }
   return url + ": " + r.ec.message();
