@@ -439,6 +439,9 @@ void DispatchWorker::Handle(CommandDone& done) {
   }
   if (r.status.ok()) {
     if (!r.duplicate || done.dispatch_duplicates) engine_->Dispatch(r.events, done.instance.type);
+    if (!r.duplicate && !r.events.empty() && engine_->options().on_committed) {
+      engine_->options().on_committed(done.instance, r.events);
+    }
     if (r.activity) {
       std::lock_guard lock(timers_mu_);
       timers_.Set(done.instance, r.activity->wake_at_ms);

@@ -52,6 +52,9 @@ struct EngineOptions {
   // against events of in-process participants. Without an entry, the event
   // type alone is matched.
   std::map<std::string, std::string> participant_of_type;
+  // Called on a dispatch worker with every instance's newly committed events
+  // (metrics, projections). Keep it cheap.
+  std::function<void(const StreamId& instance, const std::vector<Event>& committed)> on_committed;
 };
 
 // What to start: a definition by name (latest version unless given).

@@ -79,7 +79,10 @@ void GroupCommitter::CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin
       batch.empty() ? Result<std::vector<AppendResult>>(std::vector<AppendResult>{}) : store_->Append(batch);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   stats_.append_micros += static_cast<std::uint64_t>(micros.count());
-  if (!batch.empty()) stats_.batches++;
+  if (!batch.empty()) {
+    stats_.batches++;
+    if (options_.on_batch) options_.on_batch(batch.size(), micros.count());
+  }
   stats_.commands += batch.size();
 
   std::vector<Event> duplicates;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <thread>
 
 #include "core/clock.h"
@@ -28,6 +29,9 @@ struct RuntimeOptions {
   // answered Conflict.
   int max_conflict_retries = 5;
   const Clock* clock = SystemClock::Default();
+  // Called by the group committer after each store transaction with the
+  // commands it carried and how long the append took (metrics). Keep it cheap.
+  std::function<void(std::size_t commands, std::int64_t append_micros)> on_batch;
 };
 
 }  // namespace sagad
