@@ -1,0 +1,36 @@
+// One run of the sample driver against a running sagad: wait until it is
+// ready, seed, read the baseline, place orders and start transfers, wait
+// until every instance is terminal, check the invariants, print the summary.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace sagad::sample::driver {
+
+struct DriverOptions {
+  std::string server = "http://127.0.0.1:8080";
+  std::size_t orders = 2000;
+  std::size_t transfers = 200;
+  int concurrency = 32;
+  std::string seed_path;
+  std::string run_id;    // empty: one from the clock
+  bool json = false;     // the summary as JSON on stdout (progress on stderr)
+  int ready_timeout_s = 30;
+  int timeout_s = 300;   // for every instance to finish, after the last one was started
+};
+
+// Exit statuses, as the README and run-sample.sh document them.
+enum ExitCode : int {
+  kAllHold = 0,           // every invariant holds
+  kInvariantFailed = 1,   // the run finished and an invariant does not hold
+  kCouldNotRun = 2,       // sagad unreachable, refused the seed, or instances still running at the timeout
+};
+
+ExitCode RunDriver(const DriverOptions& options);
+
+// "r20250612-143002-123": local time to the millisecond, so repeated runs on
+// one database use new order ids.
+std::string ClockRunId();
+
+}  // namespace sagad::sample::driver
