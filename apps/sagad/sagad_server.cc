@@ -1,5 +1,7 @@
 #include "apps/sagad/sagad_server.h"
 
+#include "apps/sagad/saga_metrics.h"
+
 #include <spdlog/spdlog.h>
 
 #include <map>
@@ -11,9 +13,11 @@
 #include "coordinator/register.h"
 #include "core/runtime/aggregate_runtime.h"
 #include "core/store/event_store.h"
+#include "http-api/dashboard_routes.h"
 #include "http-api/http_server.h"
 #include "http-api/metrics/registry.h"
 #include "http-api/ops_routes.h"
+#include "http-api/openapi_route.h"
 #include "http-api/saga_routes.h"
 #include "participants/http/http_transport.h"
 #include "participants/sdk/in_process_transport.h"
@@ -33,8 +37,10 @@ class SagadServer::Impl {
     std::vector<ParticipantFlag> wanted = config.participants;
     SAGAD_RETURN_IF_ERROR(RegisterInProcessParticipants(wanted));
 
+    saga_metrics_ = std::make_unique<SagaMetrics>(metrics_);
     RuntimeOptions runtime_options;
     if (config.shards > 0) runtime_options.shards = config.shards;
+    runtime_options.on_batch = [m = saga_metrics_.get()](std::size_t n, std::int64_t us) { m->OnBatch(n, us); };
     Result<std::unique_ptr<AggregateRuntime>> runtime = AggregateRuntime::Start(store_.get(), &registry_, runtime_options);
     if (!runtime.ok()) return runtime.status();
     runtime_ = std::move(runtime).value();
@@ -43,6 +49,9 @@ class SagadServer::Impl {
     coordinator::EngineOptions engine_options;
     engine_options.transports = transports_;
     engine_options.participant_of_type = participant_of_type_;
+    engine_options.on_committed = [m = saga_metrics_.get()](const StreamId& instance, const std::vector<Event>& events) {
+      m->OnCommitted(instance, events);
+    };
     Result<std::unique_ptr<coordinator::Engine>> engine =
         coordinator::Engine::Start(runtime_.get(), &catalog_, engine_options);
     if (!engine.ok()) return engine.status();
@@ -136,9 +145,23 @@ class SagadServer::Impl {
   }
 
   Status StartHttp(const SagadConfig& config) {
+    metrics::Gauge& queued =
+        metrics_.Gauge("sagad_runtime_queued", "Commands waiting in shard mailboxes and the committer").With({});
+    metrics::Gauge& in_flight =
+        metrics_.Gauge("sagad_engine_in_flight", "Engine commands and participant calls not yet answered").With({});
+    metrics::Gauge& timers =
+        metrics_.Gauge("sagad_engine_armed_timers", "Instances waiting for a timeout or retry").With({});
+    metrics_.OnCollect([this, &queued, &in_flight, &timers] {
+      queued.Set(static_cast<double>(runtime_->Stats().queued));
+      coordinator::EngineStats stats = engine_->Stats();
+      in_flight.Set(static_cast<double>(stats.in_flight));
+      timers.Set(static_cast<double>(stats.armed_timers));
+    });
     http::Router router;
     http::AddOpsRoutes(router, metrics_, [this] { return stopped_ ? Status::Unavailable("stopping") : Status::Ok(); });
     http::AddSagaRoutes(router, http::SagaApi{engine_.get(), store_.get(), &catalog_, transports_});
+    http::AddOpenApiRoute(router);
+    http::AddDashboardRoutes(router, http::SagaApi{engine_.get(), store_.get(), &catalog_, transports_});
     http::HttpServerOptions options;
     options.listen = config.listen;
     options.auth.admin_token = config.admin_token;
@@ -150,6 +173,8 @@ class SagadServer::Impl {
   }
 
   // Declared in the order they are built; destroyed in reverse.
+  metrics::Registry metrics_;
+  std::unique_ptr<SagaMetrics> saga_metrics_;
   std::unique_ptr<EventStore> store_;
   coordinator::DefinitionCatalog catalog_;
   std::unique_ptr<coordinator::DefinitionArchive> archive_;
@@ -160,7 +185,6 @@ class SagadServer::Impl {
   std::unique_ptr<AggregateRuntime> runtime_;
   std::map<std::string, std::shared_ptr<coordinator::Transport>> transports_;
   std::unique_ptr<coordinator::Engine> engine_;
-  metrics::Registry metrics_;
   std::unique_ptr<http::HttpServer> http_;
   std::atomic<bool> stopped_{false};
 };

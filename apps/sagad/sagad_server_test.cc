@@ -108,6 +108,13 @@ TEST_F(SagadServerTest, AnOrderPlacedWithTheOrderParticipantRunsThePlaceOrderSag
 
   Answer abort = Call(port_, "POST", "/v1/sagas/PlaceOrder:o-1/abort", Json{{"reason", "too late"}});
   EXPECT_EQ(abort.status, 409) << abort.body.dump();
+
+  Answer metrics = Call(port_, "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  std::string text = metrics.body.get<std::string>();
+  EXPECT_THAT(text, HasSubstr("sagad_sagas_completed_total{definition=\"PlaceOrder\"} 1"));
+  EXPECT_THAT(text, HasSubstr("sagad_step_duration_seconds_count{definition=\"PlaceOrder\",step=\"charge_payment\"} 1"));
+  EXPECT_THAT(text, HasSubstr("sagad_group_commit_commands_count"));
 }
 
 TEST_F(SagadServerTest, InsufficientFundsCompensatesAndRejectsTheOrder) {
