@@ -18,7 +18,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 curl procps
-  prometheus
+  prometheus chromium fonts-dejavu-core
 )
 
 missing_packages() {
@@ -44,6 +44,12 @@ if [[ "${SAGAD_SKIP_INSTALL:-0}" != 1 ]]; then
     fi
   fi
 fi
+
+# Node tools for the suite (OpenAPI lint, the dashboard's browser test).
+# nodejs/npm are installed by these scripts only when node is missing:
+# NodeSource's nodejs (where present) conflicts with Debian's npm.
+./scripts/setup-node-tools.sh
+./tests/browser/install.sh
 
 if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release

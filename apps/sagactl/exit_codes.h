@@ -6,9 +6,10 @@ namespace sagactl {
 
 inline constexpr int kExitOk = 0;
 // The command ran and found a problem: an invalid definition, a file not in
-// canonical form (fmt --check), a failed operation.
+// canonical form (fmt --check), an operation sagad refused (HTTP 4xx).
 inline constexpr int kExitFailure = 1;
-// Bad usage or I/O: unknown flag, missing file, unreadable directory.
+// Bad usage or I/O: unknown flag, missing file, unreadable directory, sagad
+// unreachable or failing (HTTP 5xx).
 inline constexpr int kExitUsage = 2;
 
 }  // namespace sagactl

@@ -4,14 +4,20 @@
 
 #include "apps/sagactl/exit_codes.h"
 #include "apps/sagactl/offline_commands.h"
+#include "apps/sagactl/online_commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"sagactl: check, draw and format saga definitions (.saga files)"};
+  CLI::App app{
+      "sagactl: check, draw and format saga definitions (.saga files), and watch and steer the sagas a running "
+      "sagad runs"};
   app.set_version_flag("--version", std::string("sagactl ") + SAGAD_VERSION);
   app.require_subcommand(1);
+  // Global options may also follow the command: `sagactl list --json`.
+  app.fallthrough();
 
   int exit_code = sagactl::kExitOk;
   sagactl::AddOfflineCommands(app, &exit_code);
+  sagactl::AddOnlineCommands(app, &exit_code);
 
   try {
     app.parse(argc, argv);

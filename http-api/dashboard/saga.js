@@ -1,0 +1,209 @@
+// One instance's page: facts, operator actions, step timeline, the graph
+// with the path it took, its event history. Refreshes itself while the
+// instance is still moving (and no action form is open).
+import {getJson, postJson, withQuery, segment} from "./api.js";
+import {el, replace, badge, formatTime, formatDuration} from "./dom.js";
+import {renderGraph} from "./graph.js";
+
+const TERMINAL = ["COMPLETED", "COMPENSATED", "ABORTED", "CONFIRMED", "CANCELLED"];
+const ACTIONS = [
+  {name: "retry", label: "Retry…", help: "try the failed step (or its compensation) again"},
+  {name: "skip", label: "Skip…", help: "treat the step as done (or its compensation as done)"},
+  {name: "abort", label: "Abort…", help: "end the instance as it stands"},
+];
+const CURRENT_STEP = ["COMPENSATION_FAILED", "COMPENSATION_RETRY_WAITING", "COMPENSATING", "RETRY_WAITING", "RUNNING"];
+const REFRESH_MS = 3000;
+
+function facts(view) {
+  const pairs = [
+    ["Definition", `${view.definition.name} v${view.definition.version}`],
+    ["Kind", view.kind],
+    ["Key", view.key],
+    ["Started", formatTime(view.started_ms)],
+    ["Finished", formatTime(view.finished_ms) || "—"],
+    ["Took", formatDuration(view.started_ms, view.finished_ms) || "—"],
+    ["Events", view.version],
+  ];
+  return el("dl", {class: "facts"}, pairs.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v ?? "")]));
+}
+
+// A bar per step on the instance's own time axis: when it ran, how long.
+function timelineBar(step, from, to) {
+  const track = el("div", {class: "track"});
+  if (!step.started_ms || to <= from) return track;
+  const end = step.finished_ms || to;
+  const bar = el("div", {class: `bar status-${step.status.toLowerCase().replaceAll("_", "-")}`});
+  // CSSOM, not a style attribute: allowed by the page's security policy.
+  bar.style.left = `${(100 * (step.started_ms - from)) / (to - from)}%`;
+  bar.style.width = `${Math.max(1, (100 * (end - step.started_ms)) / (to - from))}%`;
+  track.append(bar);
+  return track;
+}
+
+function stepsTable(view) {
+  const from = view.started_ms;
+  const to = view.finished_ms || Date.now();
+  const attempts = (s) => (s.compensation_attempts ? `${s.attempts} + ${s.compensation_attempts} comp.` : String(s.attempts));
+  return el("table", {class: "steps"},
+    el("thead", {}, el("tr", {}, ["#", "Step", "Status", "Attempts", "Started", "Finished", "Took", "Timeline", "Last error"]
+      .map((h) => el("th", {}, h)))),
+    el("tbody", {}, view.steps.map((s, i) => el("tr", {"data-step": s.name, "data-status": s.status},
+      el("td", {class: "num"}, i + 1),
+      el("td", {}, el("code", {}, s.name)),
+      el("td", {}, badge(s.status)),
+      el("td", {class: "num"}, attempts(s)),
+      el("td", {class: "time"}, formatTime(s.started_ms)),
+      el("td", {class: "time"}, formatTime(s.finished_ms)),
+      el("td", {class: "num"}, formatDuration(s.started_ms, s.finished_ms)),
+      el("td", {class: "timeline"}, timelineBar(s, from, to)),
+      el("td", {class: "last-error"}, s.last_error || "")))));
+}
+
+function branchesTable(view) {
+  const phase = (p) => `${p.done ? "done" : p.stuck ? "STUCK" : p.attempts ? "trying" : "—"} (${p.attempts})`;
+  return el("table", {class: "steps"},
+    el("thead", {}, el("tr", {}, ["Branch", "Try", "Confirm", "Cancel", "Last error"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, view.branches.map((b) => el("tr", {"data-step": b.name},
+      el("td", {}, el("code", {}, b.name)),
+      el("td", {}, phase(b.try)), el("td", {}, phase(b.confirm)), el("td", {}, phase(b.cancel)),
+      el("td", {class: "last-error"}, b.cancel.last_error || b.confirm.last_error || b.try.last_error || "")))));
+}
+
+function eventsTable(history) {
+  const short = (payload) => {
+    const text = JSON.stringify(payload);
+    return text.length > 90 ? `${text.slice(0, 90)}…` : text;
+  };
+  return el("table", {class: "events"},
+    el("thead", {}, el("tr", {}, ["#", "Time", "Type", "Command", "Payload"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, history.events.map((e) => el("tr", {"data-type": e.type},
+      el("td", {class: "num"}, e.version),
+      el("td", {class: "time"}, formatTime(e.timestamp_ms)),
+      el("td", {}, el("code", {}, e.type)),
+      el("td", {class: "command"}, e.command_id),
+      el("td", {}, el("details", {}, el("summary", {}, short(e.payload)),
+        el("pre", {}, JSON.stringify(e.payload, null, 2))))))));
+}
+
+// The action buttons and the form that asks for a reason.
+function actionsPanel(id, getView, reload) {
+  const result = el("div", {class: "action-result", role: "status"});
+  const formSlot = el("div");
+  const panel = el("div", {class: "actions"},
+    el("div", {class: "buttons"}, ACTIONS.map((a) =>
+      el("button", {type: "button", class: `action action-${a.name}`, "data-action": a.name, title: a.help,
+        onclick: () => open(a)}, a.label))),
+    formSlot, result);
+
+  function open(action) {
+    const view = getView();
+    const steps = view.steps || view.branches || [];
+    const reason = el("input", {name: "reason", required: true, maxlength: 500, size: 40,
+      placeholder: "why (kept in the saga's history)"});
+    // Preselect the step that is in trouble or under way: what the operator
+    // most likely means (skip needs a step; retry can do without).
+    const current = steps.find((s) => CURRENT_STEP.includes(s.status));
+    const step = el("select", {name: "step"}, el("option", {value: ""}, "(let sagad pick)"),
+      steps.map((s) => el("option", {value: s.name, selected: current && current.name === s.name}, s.name)));
+    const form = el("form", {class: "action-form", "data-action": action.name},
+      el("strong", {}, `${action.name[0].toUpperCase()}${action.name.slice(1)} ${id}`),
+      el("label", {}, "Reason ", reason),
+      el("label", {}, "Step ", step),
+      el("button", {type: "submit", class: "primary"}, action.name),
+      el("button", {type: "button", onclick: () => replace(formSlot)}, "Cancel"));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = {reason: reason.value.trim()};
+      if (step.value) body.step = step.value;
+      try {
+        const answer = await postJson(`/v1/sagas/${segment(id)}/${action.name}`, body);
+        replace(result, el("span", {class: "ok"}, `${action.name} accepted: ${(answer.events || []).join(", ") || "no change"}`));
+        replace(formSlot);
+        reload();
+      } catch (e) {
+        const refused = e.status === 409 ? "Refused" : "Failed";
+        replace(result, el("span", {class: "error"}, `${refused} (${e.status} ${e.title}): ${e.detail || e.message}`));
+      }
+    });
+    replace(formSlot, form);
+    replace(result);
+    reason.focus();
+  }
+
+  return {panel, formOpen: () => formSlot.childElementCount > 0};
+}
+
+export function showSaga(main, id) {
+  let view = null;
+  const header = el("div", {class: "saga-header"});
+  const alert = el("div", {class: "alert", hidden: true});
+  const error = el("div", {class: "error", role: "alert", hidden: true});
+  const steps = el("div", {class: "steps-slot"});
+  const graph = el("div", {class: "graph-slot"});
+  const events = el("div", {class: "events-slot"});
+  const eventsTitle = el("h2", {}, "Event history");
+  const context = el("pre", {class: "context"});
+  const actions = actionsPanel(id, () => view, () => tick());
+  replace(main, el("section", {class: "saga"},
+    el("p", {}, el("a", {href: "#/"}, "← all sagas")),
+    header, alert, error, actions.panel,
+    el("h2", {}, "Steps"), steps,
+    el("h2", {}, "Graph"), el("p", {class: "muted"}, "Bold arrows: the path this instance took."), graph,
+    eventsTitle, events,
+    el("details", {}, el("summary", {}, "Context"), context)));
+
+  let graphKey = "";
+  let structure = null;
+  async function load() {
+    const [next, history] = await Promise.all([
+      getJson(`/v1/sagas/${segment(id)}`),
+      getJson(`/v1/sagas/${segment(id)}/events`),
+    ]);
+    view = next;
+    replace(header, el("h1", {}, `${view.kind === "tcc" ? "TCC" : "Saga"} `, el("code", {class: "saga-id"}, view.id), " ",
+      badge(view.status)), facts(view));
+    const reasons = [view.stuck_reason, view.reason].filter(Boolean);
+    if (view.status === "STUCK" || view.failure) {
+      replace(alert,
+        view.status === "STUCK" ? el("strong", {}, "STUCK: needs an operator. ") : null,
+        reasons.join(" "),
+        view.failure ? el("div", {}, "Failure: ", el("code", {}, JSON.stringify(view.failure))) : null);
+      alert.className = view.status === "STUCK" ? "alert stuck" : "alert";
+      alert.hidden = false;
+    } else {
+      alert.hidden = true;
+    }
+    replace(steps, view.steps ? stepsTable(view) : branchesTable(view));
+    eventsTitle.textContent = `Event history (${history.events.length})`;
+    replace(events, eventsTable(history));
+    context.textContent = JSON.stringify(view.context, null, 2);
+    // The graph's shape never changes for a pinned version: fetch it once.
+    const key = `${view.definition.name}@${view.definition.version}`;
+    if (key !== graphKey) {
+      try {
+        structure = await getJson(withQuery(`/v1/definitions/${segment(view.definition.name)}/graph`,
+          {format: "json", version: view.definition.version}));
+        graphKey = key;
+      } catch (e) {
+        // The rest of the page is still worth showing without it.
+        structure = null;
+        replace(graph, el("p", {class: "error"}, `No graph: ${e.message}`));
+      }
+    }
+    if (structure) replace(graph, renderGraph(structure, view));
+    error.hidden = true;
+  }
+
+  let busy = false;
+  async function tick() {
+    if (busy) return;
+    busy = true;
+    try { await load(); } catch (e) { error.textContent = e.message; error.hidden = false; }
+    busy = false;
+  }
+  tick();
+  const timer = setInterval(() => {
+    if (view && !TERMINAL.includes(view.status) && !actions.formOpen()) tick();
+  }, REFRESH_MS);
+  return () => clearInterval(timer);
+}
