@@ -16,6 +16,7 @@
 
 #include "apps/sagad/sagad_server.h"
 #include "core/json.h"
+#include "apps/sagad/testing/sagad_fixture.h"
 #include "http-api/testing/raw_client.h"
 
 namespace sagad::app {
@@ -31,34 +32,15 @@ struct CommandRun {
   std::string err;
 };
 
-class SagactlOnlineTest : public ::testing::Test {
+class SagactlOnlineTest : public testing::SagadFixture {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "sagactl-online-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    config_.store_url = "sqlite:" + (dir_ / "sagad.db").string();
-    config_.definitions_dir = std::string(SAGAD_SOURCE_DIR) + "/samples/order-inventory-payment/sagas";
-    config_.listen = "127.0.0.1:0";
-    config_.watch_interval_ms = 0;
-  }
-  void TearDown() override {
-    server_.reset();
-    fs::remove_all(dir_);
-  }
-
   void Boot() {
-    auto server = SagadServer::Start(config_);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(server).value();
-    url_ = "http://127.0.0.1:" + std::to_string(server_->port());
+    testing::SagadFixture::Boot();
+    url_ = "http://127.0.0.1:" + std::to_string(port_);
   }
 
   int Post(const std::string& target, const Json& body, const std::string& headers = "") {
-    http::testing::RawClient client(static_cast<std::uint16_t>(server_->port()));
-    auto r = client.Exchange(http::testing::HttpRequest("POST", target, body.dump(),
-                                                        "Content-Type: application/json\r\n" + headers));
-    return r ? r->status : 0;
+    return Call("POST", target, body, headers).status;
   }
 
   // Seeds stock and an account and places an order, which the PlaceOrder
@@ -100,9 +82,6 @@ class SagactlOnlineTest : public ::testing::Test {
     return run;
   }
 
-  fs::path dir_;
-  SagadConfig config_;
-  std::unique_ptr<SagadServer> server_;
   std::string url_;
 };
 

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/json.h"
+#include "apps/sagad/testing/sagad_fixture.h"
 #include "http-api/testing/raw_client.h"
 
 namespace sagad::app {
@@ -20,51 +21,13 @@ namespace {
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
-const std::string kSampleSagas = std::string(SAGAD_SOURCE_DIR) + "/samples/order-inventory-payment/sagas";
+using testing::Answer;
 
-struct Answer {
-  int status = 0;
-  Json body;
-};
-
-Answer Call(int port, std::string_view method, const std::string& target, const Json& body = nullptr,
-            std::string_view headers = "") {
-  http::testing::RawClient client(static_cast<std::uint16_t>(port));
-  std::string text = body.is_null() ? "" : body.dump();
-  std::string extra(headers);
-  if (!text.empty()) extra += "Content-Type: application/json\r\n";
-  auto r = client.Exchange(http::testing::HttpRequest(method, target, text, extra));
-  if (!r) return {};
-  Result<Json> parsed = ParseJson(r->body);
-  return {r->status, parsed.ok() ? *parsed : Json(r->body)};
-}
-
-class SagadServerTest : public ::testing::Test {
+class SagadServerTest : public testing::SagadFixture {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "sagad-server-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    config_.store_url = "sqlite:" + (dir_ / "sagad.db").string();
-    config_.definitions_dir = kSampleSagas;
-    config_.listen = "127.0.0.1:0";
-    config_.watch_interval_ms = 0;
-  }
-  void TearDown() override {
-    server_.reset();
-    fs::remove_all(dir_);
-  }
-
-  void Boot() {
-    auto server = SagadServer::Start(config_);
-    ASSERT_TRUE(server.ok()) << server.status().ToString();
-    server_ = std::move(server).value();
-    port_ = server_->port();
-  }
-
   void Command(const std::string& participant, const std::string& type, const std::string& id,
                const std::string& target, Json payload, int expected = 200) {
-    Answer a = Call(port_, "POST", "/v1/commands/" + participant + "/" + type,
+    Answer a = Call("POST", "/v1/commands/" + participant + "/" + type,
                     Json{{"command_id", id}, {"target", target}, {"payload", std::move(payload)}});
     ASSERT_EQ(a.status, expected) << a.body.dump();
   }
@@ -73,7 +36,7 @@ class SagadServerTest : public ::testing::Test {
   Json WaitTerminal(const std::string& id) {
     Json last;
     for (int i = 0; i < 1000; ++i) {
-      Answer a = Call(port_, "GET", "/v1/sagas/" + id);
+      Answer a = Call("GET", "/v1/sagas/" + id);
       if (a.status == 200) {
         last = a.body;
         std::string status = last.value("status", "");
@@ -87,10 +50,6 @@ class SagadServerTest : public ::testing::Test {
     return last;
   }
 
-  fs::path dir_;
-  SagadConfig config_;
-  std::unique_ptr<SagadServer> server_;
-  int port_ = 0;
 };
 
 TEST_F(SagadServerTest, AnOrderPlacedWithTheOrderParticipantRunsThePlaceOrderSagaToTheEnd) {
@@ -102,14 +61,14 @@ TEST_F(SagadServerTest, AnOrderPlacedWithTheOrderParticipantRunsThePlaceOrderSag
   EXPECT_EQ(saga["status"], "COMPLETED") << saga.dump(2);
   EXPECT_EQ(saga["definition"]["name"], "PlaceOrder");
 
-  Answer events = Call(port_, "GET", "/v1/sagas/PlaceOrder:o-1/events");
+  Answer events = Call("GET", "/v1/sagas/PlaceOrder:o-1/events");
   ASSERT_EQ(events.status, 200);
   EXPECT_EQ(events.body["events"][0]["type"], "SagaStarted");
 
-  Answer abort = Call(port_, "POST", "/v1/sagas/PlaceOrder:o-1/abort", Json{{"reason", "too late"}});
+  Answer abort = Call("POST", "/v1/sagas/PlaceOrder:o-1/abort", Json{{"reason", "too late"}});
   EXPECT_EQ(abort.status, 409) << abort.body.dump();
 
-  Answer metrics = Call(port_, "GET", "/metrics");
+  Answer metrics = Call("GET", "/metrics");
   ASSERT_EQ(metrics.status, 200);
   std::string text = metrics.body.get<std::string>();
   EXPECT_THAT(text, HasSubstr("sagad_sagas_completed_total{definition=\"PlaceOrder\"} 1"));
@@ -131,38 +90,37 @@ TEST_F(SagadServerTest, StartOverTheApiIsIdempotentByKeyAndSurvivesARestart) {
   Command("payment", "OpenAccount", "seed-a", "a", {{"balance", 100}});
   Command("payment", "OpenAccount", "seed-b", "b", {{"balance", 0}});
   Json input = {{"transfer_id", "t-1"}, {"from", "a"}, {"to", "b"}, {"amount", 40}};
-  Answer first = Call(port_, "POST", "/v1/sagas/TransferMoney", input);
+  Answer first = Call("POST", "/v1/sagas/TransferMoney", input);
   ASSERT_EQ(first.status, 201) << first.body.dump();
-  Answer again = Call(port_, "POST", "/v1/sagas/TransferMoney", input);
+  Answer again = Call("POST", "/v1/sagas/TransferMoney", input);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.body["id"], first.body["id"]);
   std::string id = first.body["id"];
   EXPECT_EQ(WaitTerminal(id)["status"], "CONFIRMED");
 
-  server_->Stop();
-  server_.reset();
+  Shutdown();
   Boot();
-  Answer after = Call(port_, "GET", "/v1/sagas/" + id);
+  Answer after = Call("GET", "/v1/sagas/" + id);
   EXPECT_EQ(after.status, 200);
   EXPECT_EQ(after.body["status"], "CONFIRMED");
-  Answer definitions = Call(port_, "GET", "/v1/definitions");
+  Answer definitions = Call("GET", "/v1/definitions");
   EXPECT_EQ(definitions.body["definitions"].size(), 2u);
 }
 
 TEST_F(SagadServerTest, BadRequestsGetAClearErrorAndChangeNothing) {
   Boot();
-  EXPECT_EQ(Call(port_, "GET", "/v1/sagas/nope").status, 404);
-  EXPECT_EQ(Call(port_, "POST", "/v1/sagas/NoSuchSaga", Json::object()).status, 404);
-  Answer no_key = Call(port_, "POST", "/v1/sagas/PlaceOrder", Json{{"sku", "x"}});
+  EXPECT_EQ(Call("GET", "/v1/sagas/nope").status, 404);
+  EXPECT_EQ(Call("POST", "/v1/sagas/NoSuchSaga", Json::object()).status, 404);
+  Answer no_key = Call("POST", "/v1/sagas/PlaceOrder", Json{{"sku", "x"}});
   EXPECT_EQ(no_key.status, 400);
   EXPECT_THAT(no_key.body.value("detail", ""), HasSubstr("order_id"));
   http::testing::RawClient client(static_cast<std::uint16_t>(port_));
   auto garbage = client.Exchange(http::testing::HttpRequest("POST", "/v1/sagas/PlaceOrder", "{not json"));
   ASSERT_TRUE(garbage.has_value());
   EXPECT_EQ(garbage->status, 400);
-  Answer unknown = Call(port_, "POST", "/v1/commands/nobody/Do", Json{{"command_id", "x"}, {"target", "y"}});
+  Answer unknown = Call("POST", "/v1/commands/nobody/Do", Json{{"command_id", "x"}, {"target", "y"}});
   EXPECT_EQ(unknown.status, 404);
-  Answer list = Call(port_, "GET", "/v1/sagas");
+  Answer list = Call("GET", "/v1/sagas");
   EXPECT_EQ(list.status, 200);
   EXPECT_TRUE(list.body["items"].empty());
 }
@@ -172,7 +130,7 @@ TEST_F(SagadServerTest, MisconfigurationIsRefusedWithAClearMessage) {
   auto no_dir = SagadServer::Start(config_);
   EXPECT_THAT(no_dir.status().message(), HasSubstr("missing"));
 
-  config_.definitions_dir = kSampleSagas;
+  config_.definitions_dir = SampleSagas();
   config_.participants = {{"warehouse", ParticipantFlag::Kind::kInProcess, ""}};
   auto unknown = SagadServer::Start(config_);
   EXPECT_THAT(unknown.status().message(), HasSubstr("no built-in participant 'warehouse'"));
