@@ -165,6 +165,8 @@ class SagaRoutes {
     std::size_t page = std::clamp<std::size_t>(static_cast<std::size_t>(*limit), 1, kMaxPageSize);
     std::string status(req.Query("status").value_or(""));
     std::string definition(req.Query("definition").value_or(""));
+    Result<std::int64_t> since = IntQuery(req, "since", 0);  // started_ms >= since
+    if (!since.ok()) return ProblemFromStatus(since.status());
     Result<std::vector<std::string>> ids = api_.store->ListStreams(coordinator::saga::kAggregateType);
     if (!ids.ok()) return ProblemFromStatus(ids.status());
     auto end = static_cast<std::int64_t>(ids->size());
@@ -177,6 +179,7 @@ class SagaRoutes {
       Json view = View({coordinator::saga::kAggregateType, saga_.get()}, *loaded->state, loaded->version);
       if (!status.empty() && view["status"] != status) continue;
       if (!definition.empty() && view["definition"]["name"] != definition) continue;
+      if (*since > 0 && view["started_ms"].get<std::int64_t>() < *since) continue;
       items.push_back(Json{{"id", id},
                            {"definition", view["definition"]},
                            {"status", view["status"]},

@@ -3,7 +3,7 @@
 // asynchronously, once the engine's command is durable.
 //
 //   POST /v1/sagas/{definition}            start (Idempotency-Key or the definition's key)
-//   GET  /v1/sagas                         ?status=&definition=&limit=&cursor=
+//   GET  /v1/sagas                         ?status=&definition=&since=&limit=&cursor=
 //   GET  /v1/sagas/{id}                    ?asOf=VERSION
 //   GET  /v1/sagas/{id}/events
 //   GET  /v1/aggregates/{type}/{id}/events   any aggregate's history (participants' too)
