@@ -60,6 +60,9 @@ TEST_F(SagadServerTest, AnOrderPlacedWithTheOrderParticipantRunsThePlaceOrderSag
   Json saga = WaitTerminal("PlaceOrder:o-1");
   EXPECT_EQ(saga["status"], "COMPLETED") << saga.dump(2);
   EXPECT_EQ(saga["definition"]["name"], "PlaceOrder");
+  std::int64_t started = saga["started_ms"];
+  EXPECT_EQ(Call("GET", "/v1/sagas?since=" + std::to_string(started)).body["items"].size(), 1u);
+  EXPECT_EQ(Call("GET", "/v1/sagas?since=" + std::to_string(started + 1)).body["items"].size(), 0u);
 
   Answer events = Call("GET", "/v1/sagas/PlaceOrder:o-1/events");
   ASSERT_EQ(events.status, 200);
@@ -120,6 +123,7 @@ TEST_F(SagadServerTest, BadRequestsGetAClearErrorAndChangeNothing) {
   EXPECT_EQ(garbage->status, 400);
   Answer unknown = Call("POST", "/v1/commands/nobody/Do", Json{{"command_id", "x"}, {"target", "y"}});
   EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(Call("GET", "/v1/sagas?since=yesterday").status, 400);
   Answer list = Call("GET", "/v1/sagas");
   EXPECT_EQ(list.status, 200);
   EXPECT_TRUE(list.body["items"].empty());
