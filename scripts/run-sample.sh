@@ -6,7 +6,7 @@
 # every saga has finished, checks the invariants and prints a summary.
 # Afterwards sagad keeps running (for the REST API) until Ctrl-C.
 #
-#   scripts/run-sample.sh [--once] [--reset] [--orders N] [--transfers M] [--port P]
+#   scripts/run-sample.sh [--once] [--reset] [--orders N] [--transfers M] [--port P] [--http-inventory]
 #
 #   --once          stop sagad after the summary; exit 0 if every invariant
 #                   holds, 1 if one failed, 2 if the run could not finish
@@ -14,16 +14,22 @@
 #   --orders N      orders to place (default 2000)
 #   --transfers M   money transfers to start (default 200)
 #   --port P        port of sagad's HTTP API on 127.0.0.1 (default 8080)
+#   --http-inventory  the inventory as an HTTP participant instead: starts the
+#                   Python example (participants/http/examples/
+#                   inventory_participant.py, needs python3) on a free port,
+#                   sagad reaches it with --participant inventory=URL, and the
+#                   driver reads stock from it; payment and order stay
+#                   in-process. Its stock lives in its memory, from the seed.
 #
-# sagad's log: ./data/sagad.log.
+# sagad's log: ./data/sagad.log; the participant's: ./data/inventory.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${SAGAD_BUILD_DIR:-build}
 SAGAD=$BUILD_DIR/apps/sagad/sagad
 DRIVER=$BUILD_DIR/samples/order-inventory-payment/driver/sagad-sample-driver
 
-once=0 reset=0 orders=2000 transfers=200 port=8080
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+once=0 reset=0 orders=2000 transfers=200 port=8080 http_inventory=0
+usage() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; }  # the comment above
 number() {  # number FLAG VALUE: VALUE must be a non-negative integer
   [[ ${2:-} =~ ^[0-9]+$ ]] || { echo "run-sample.sh: $1 needs a number, not '${2:-}'" >&2; exit 2; }
 }
@@ -34,6 +40,7 @@ while (($#)); do
     --orders) number "$1" "${2:-}"; orders=$2; shift ;;
     --transfers) number "$1" "${2:-}"; transfers=$2; shift ;;
     --port) number "$1" "${2:-}"; port=$2; shift ;;
+    --http-inventory) http_inventory=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-sample.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -56,25 +63,55 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 fi
 
 mkdir -p data
+sagad_pid="" inventory_pid=""
 if ((reset)); then rm -f data/sagad.db data/sagad.db-* data/sagad.db.*; fi
 
-"$SAGAD" --store sqlite:./data/sagad.db --definitions samples/order-inventory-payment/sagas \
-  --listen "127.0.0.1:$port" >data/sagad.log 2>&1 &
-sagad_pid=$!
-
-# Stops sagad cleanly (SIGTERM: it commits what was decided, then exits).
-stop_sagad() {
-  if [[ -n ${sagad_pid:-} ]] && kill -0 "$sagad_pid" 2>/dev/null; then
-    kill -TERM "$sagad_pid"
-    wait "$sagad_pid" 2>/dev/null || true
+# Stops a process we started, cleanly (SIGTERM: sagad commits what was
+# decided, the participant closes its socket), and forgets it.
+stop() {
+  local pid=${!1:-}
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    wait "$pid" 2>/dev/null || true
   fi
-  sagad_pid=""
+  printf -v "$1" ''
 }
-trap stop_sagad EXIT
+# sagad first: it may still be calling the participant.
+stop_all() { stop sagad_pid; stop inventory_pid; }
+trap stop_all EXIT
 # Ctrl-C is how the user ends a run that kept sagad up (exit 0); before the
 # summary it interrupts the run (130, as a shell reports an interrupt).
 interrupted_status=130
-trap 'echo; echo "stopping sagad..."; stop_sagad; exit $interrupted_status' INT TERM
+trap 'echo; echo "stopping sagad..."; stop_all; exit $interrupted_status' INT TERM
+
+# With --http-inventory: the Python participant on a port it picks (the
+# first line it prints), and the flags that put sagad's inventory and the
+# driver's stock reads on it.
+sagad_flags=() driver_flags=() inventory_url=""
+if ((http_inventory)); then
+  command -v python3 >/dev/null || { echo "run-sample.sh: --http-inventory needs python3" >&2; exit 2; }
+  python3 participants/http/examples/inventory_participant.py --port 0 >data/inventory.port 2>data/inventory.log &
+  inventory_pid=$!
+  for _ in $(seq 100); do
+    inventory_port=$(head -n 1 data/inventory.port)
+    [[ $inventory_port =~ ^[0-9]+$ ]] && break
+    kill -0 "$inventory_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if ! [[ $inventory_port =~ ^[0-9]+$ ]]; then
+    echo "run-sample.sh: the inventory participant did not start. Last lines of data/inventory.log:" >&2
+    tail -n 20 data/inventory.log | sed 's/^/  /' >&2
+    exit 2
+  fi
+  inventory_url=http://127.0.0.1:$inventory_port/inventory
+  sagad_flags=(--participant "inventory=$inventory_url" --participant payment=inproc --participant order=inproc)
+  driver_flags=(--inventory-url "$inventory_url")
+  echo "inventory participant (Python) at $inventory_url (log: data/inventory.log)"
+fi
+
+"$SAGAD" --store sqlite:./data/sagad.db --definitions samples/order-inventory-payment/sagas \
+  --listen "127.0.0.1:$port" "${sagad_flags[@]}" >data/sagad.log 2>&1 &
+sagad_pid=$!
 
 # "sagad listening on" is logged once recovery is done and the API is up.
 for _ in $(seq 300); do
@@ -97,10 +134,10 @@ fi
 
 url=http://127.0.0.1:$port
 status=0
-"$DRIVER" --server "$url" --orders "$orders" --transfers "$transfers" || status=$?
+"$DRIVER" --server "$url" "${driver_flags[@]}" --orders "$orders" --transfers "$transfers" || status=$?
 
 if ((once)); then
-  stop_sagad
+  stop_all
   echo "(sagad stopped: run without --once to keep its API up for the URLs above)"
   exit "$status"
 fi
@@ -110,7 +147,8 @@ cat <<EOF
 
 sagad is still running: its API is at $url (log: data/sagad.log). Try
   curl -s '$url/v1/sagas?status=COMPENSATED&limit=5'
-  curl -s $url/v1/definitions
+  curl -s $url/v1/definitions${inventory_url:+
+  curl -s $inventory_url/stock/sku-apple     (the inventory participant, log: data/inventory.log)}
 Press Ctrl-C to stop it.
 EOF
 wait "$sagad_pid" || true

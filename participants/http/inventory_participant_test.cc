@@ -118,6 +118,21 @@ TEST_F(InventoryParticipantTest, AReserveArrivingAfterItsReleaseIsRefused) {
   EXPECT_EQ(late.outcome, Reply::Outcome::kFailure);
 }
 
+TEST_F(InventoryParticipantTest, AddStockIsAppliedOncePerCommandId) {
+  auto add = [&](const std::string& id, Json qty) {
+    return SendAndWait(*transport_, Command(id, "AddStock", Json{{"qty", std::move(qty)}}));
+  };
+  Reply added = add("seed/stock/sku-1", 4);
+  Reply again = add("seed/stock/sku-1", 4);  // a resend: answered again, not added twice
+  Reply zero = add("restock/sku-1", 0);
+
+  EXPECT_EQ(added.event_type, "StockAdded") << added.reason;
+  EXPECT_EQ(added.data["available"], 9);
+  EXPECT_EQ(again.data, added.data);
+  EXPECT_EQ(zero.outcome, Reply::Outcome::kFailure);
+  EXPECT_EQ(Send("o-1/reserve/do/1", "ReserveStock", "o-1", 9).data["available"], 0) << "5 seeded + 4 added, once";
+}
+
 TEST_F(InventoryParticipantTest, BadCommandsAreRefusedOrRetriedNeverApplied) {
   Reply negative = Send("o-1/reserve/do/1", "ReserveStock", "o-1", -4);
   EXPECT_EQ(negative.outcome, Reply::Outcome::kFailure);

@@ -11,11 +11,17 @@ sagad POSTs each command to <base URL>/<CommandType> (see docs/participants.md):
      "target": "sku-1", "payload": {"order_id": "o-1", "qty": 2}}
 
 Commands (target = the SKU):
+  AddStock     {qty}            200 StockAdded {sku, qty, available}
   ReserveStock {order_id, qty}  200 StockReserved | 422 StockRejected (not enough stock)
   ReleaseStock {order_id, qty}  200 StockReleased (also when there was nothing to release)
 
+Read (for drivers and tests; sagad never calls it):
+  GET <base URL>/stock/<sku>    200 {sku, available, reserved, reservations: {order_id: qty}}
+                                (reservations still held; an unknown SKU has 0 and none)
+
 Idempotency, the protocol's one hard rule:
-  * a command id seen before gets the very same answer again, nothing applied twice;
+  * a command id seen before gets the very same answer again, nothing applied twice
+    (so AddStock, which has no business key, is applied once per command id);
   * a reservation is per (sku, order): a second ReserveStock for the same order
     (a retry with a new command id) answers StockReserved without taking more;
   * ReleaseStock before any ReserveStock for that order leaves a tombstone, so a
@@ -23,16 +29,21 @@ Idempotency, the protocol's one hard rule:
     of leaving stock reserved for an order nobody will complete.
 Stock never goes negative. State lives in memory: restart = reseed.
 
-The first line on stdout is the port; logs go to stderr.
+The first line on stdout is the port; logs go to stderr. SIGTERM or Ctrl-C
+stop it with status 0.
 """
 
 import argparse
 import json
+import signal
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote, urlsplit
 
 MAX_BODY = 1 << 20
+MAX_UNITS = 10 ** 15  # as the sample's C++ StockItem: far from any float rounding in JSON readers
+RELEASED = "released"  # a reservation's tombstone
 
 
 class Reply:
@@ -54,6 +65,24 @@ def refused(status, error, name=None, data=None):
     return Reply(status, body)
 
 
+class Invalid(Exception):
+    """A malformed command: answered 422, a refusal sagad does not retry."""
+
+
+def order_id_of(payload):
+    order_id = payload.get("order_id")
+    if not isinstance(order_id, str) or not order_id:
+        raise Invalid("'payload.order_id' must be a non-empty string")
+    return order_id
+
+
+def qty_of(payload):
+    qty = payload.get("qty")
+    if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
+        raise Invalid("'payload.qty' must be a positive integer")
+    return qty
+
+
 class Inventory:
     """Stock per SKU and reservations per (sku, order). One lock: the example
     favours obviously-correct over fast."""
@@ -61,7 +90,7 @@ class Inventory:
     def __init__(self, stock):
         self.lock = threading.Lock()
         self.stock = dict(stock)            # sku -> units available
-        self.reservations = {}              # (sku, order_id) -> qty, or "released"
+        self.reservations = {}              # sku -> {order_id: qty, or RELEASED}
         self.answers = {}                   # command_id -> Reply
 
     def handle(self, command_type, command):
@@ -75,28 +104,32 @@ class Inventory:
             if handler is None:
                 # Not remembered: a 404 is a misconfiguration, fixed by redeploying.
                 return refused(404, "unknown command type '%s'" % command_type)
-            reply = self.validate(command) or handler(self, command["target"], command["payload"])
+            target, payload = command.get("target"), command.get("payload")
+            try:
+                if not isinstance(target, str) or not target:
+                    raise Invalid("'target' must be the SKU")
+                if not isinstance(payload, dict):
+                    raise Invalid("'payload' must be an object")
+                reply = handler(self, target, payload)
+            except Invalid as e:
+                reply = refused(422, str(e))
             if reply.status < 500:
                 self.answers[command_id] = reply
             return reply
 
-    @staticmethod
-    def validate(command):
-        target, payload = command.get("target"), command.get("payload")
-        if not isinstance(target, str) or not target:
-            return refused(422, "'target' must be the SKU")
-        if not isinstance(payload, dict) or not isinstance(payload.get("order_id"), str):
-            return refused(422, "'payload.order_id' must be a string")
-        qty = payload.get("qty")
-        if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
-            return refused(422, "'payload.qty' must be a positive integer")
-        return None
+    def add(self, sku, payload):
+        qty = qty_of(payload)
+        available = self.stock.get(sku, 0)
+        if available + self.reserved(sku) + qty > MAX_UNITS:
+            return refused(422, "stock of %s would exceed 1e15 units" % sku)
+        self.stock[sku] = available + qty
+        return event("StockAdded", {"sku": sku, "qty": qty, "available": self.stock[sku]})
 
     def reserve(self, sku, payload):
-        order_id, qty = payload["order_id"], payload["qty"]
-        key = (sku, order_id)
-        held = self.reservations.get(key)
-        if held == "released":
+        order_id, qty = order_id_of(payload), qty_of(payload)
+        orders = self.reservations.setdefault(sku, {})
+        held = orders.get(order_id)
+        if held == RELEASED:
             return refused(422, "order %s was already released on %s" % (order_id, sku), "StockRejected")
         if held is not None:
             return event("StockReserved", {"sku": sku, "order_id": order_id, "qty": held,
@@ -106,20 +139,35 @@ class Inventory:
             return refused(422, "out of stock: %s has %d, order %s needs %d" % (sku, available, order_id, qty),
                            "StockRejected", {"sku": sku, "available": available, "requested": qty})
         self.stock[sku] = available - qty
-        self.reservations[key] = qty
+        orders[order_id] = qty
         return event("StockReserved", {"sku": sku, "order_id": order_id, "qty": qty, "available": self.stock[sku]})
 
     def release(self, sku, payload):
-        order_id = payload["order_id"]
-        key = (sku, order_id)
-        held = self.reservations.get(key)
+        order_id = order_id_of(payload)
+        qty_of(payload)  # unused (the reservation says how much), but part of the command's contract
+        orders = self.reservations.setdefault(sku, {})
+        held = orders.get(order_id)
         released = held if isinstance(held, int) else 0
         self.stock[sku] = self.stock.get(sku, 0) + released
-        self.reservations[key] = "released"
+        orders[order_id] = RELEASED
         return event("StockReleased", {"sku": sku, "order_id": order_id, "qty": released,
                                        "available": self.stock[sku]})
 
-    HANDLERS = {"ReserveStock": reserve, "ReleaseStock": release}
+    HANDLERS = {"AddStock": add, "ReserveStock": reserve, "ReleaseStock": release}
+
+    def held(self, sku):
+        return {order: qty for order, qty in self.reservations.get(sku, {}).items() if qty != RELEASED}
+
+    def reserved(self, sku):
+        return sum(self.held(sku).values())
+
+    def stock_of(self, sku):
+        """What a checker needs to verify stock is conserved: with the units
+        added, available + reserved is all the stock there ever was."""
+        with self.lock:
+            held = self.held(sku)
+            return Reply(200, {"sku": sku, "available": self.stock.get(sku, 0),
+                               "reserved": sum(held.values()), "reservations": held})
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -145,6 +193,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(refused(400, "Idempotency-Key does not match command_id"))
         self.send(self.inventory.handle(command_type, command))
 
+    def do_GET(self):
+        # <base URL>/stock/<sku>; the base path is whatever sagad was given,
+        # so only the last two segments count (as for POSTs, only the last).
+        # Split before unquoting: an encoded '/' belongs to the SKU.
+        parts = urlsplit(self.path).path.rstrip("/").split("/")
+        if len(parts) >= 2 and parts[-2] == "stock" and parts[-1]:
+            return self.send(self.inventory.stock_of(unquote(parts[-1])))
+        self.send(refused(404, "no resource %s: the one read is GET <base URL>/stock/<sku>" % self.path))
+
     def send(self, reply):
         body = json.dumps(reply.body).encode()
         self.send_response(reply.status)
@@ -155,6 +212,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         sys.stderr.write("inventory: %s\n" % (fmt % args))
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # sagad opens up to 64 keep-alive connections at once; the default
+    # backlog of 5 drops the rest's SYNs, each then retried a second later.
+    request_queue_size = 128
 
 
 def parse_stock(items):
@@ -191,8 +255,10 @@ def main():
     if args.quiet:
         Handler.log_message = lambda *a: None
 
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", args.port), Handler)
+    # Scripts stop it with SIGTERM (a background job ignores Ctrl-C): leave
+    # serve_forever through the same clean path as Ctrl-C, status 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever()

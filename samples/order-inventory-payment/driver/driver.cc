@@ -1,5 +1,6 @@
 #include "samples/order-inventory-payment/driver/driver.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -42,9 +43,10 @@ std::vector<std::string> Names(const Json& seed, const char* section) {
 
 class Driver {
  public:
-  Driver(const DriverOptions& o, participants::HttpUrl server)
+  Driver(const DriverOptions& o, participants::HttpUrl server, StockReader stock)
       : o_(o),
         server_(std::move(server)),
+        stock_(std::move(stock)),
         log_(o.json ? stderr : stdout),
         pool_(server_, o.concurrency),
         run_id_(o.run_id.empty() ? ClockRunId() : o.run_id) {}
@@ -54,7 +56,7 @@ class Driver {
     if (!ready.ok()) return Fail(ready);
     Status seeded = Seed();
     if (!seeded.ok()) return Fail(seeded.WithContext("seeding"));
-    Result<Ledger> before = ReadLedger(pool_.first(), skus_, accounts_);
+    Result<Ledger> before = ReadLedger(pool_.first(), stock_, skus_, accounts_);
     if (!before.ok()) return Fail(before.status().WithContext("reading the baseline"));
     facts_.before = std::move(before).value();
 
@@ -73,7 +75,8 @@ class Driver {
     Status read = ReadResults(work);
     if (!read.ok()) return Fail(read.WithContext("reading the results"));
 
-    Summary summary{server_.Origin(), run_id_, instances_, CheckInvariants(facts_), Notes()};
+    Summary summary{server_.Origin(), run_id_, instances_, CheckInvariants(facts_), Notes(),
+                    skus_.empty() ? "" : stock_.UrlOf(skus_.front())};
     if (o_.json) {
       std::printf("%s\n", SummaryJson(summary).dump(2).c_str());
     } else {
@@ -120,7 +123,7 @@ class Driver {
     }
     for (const Command& c : *commands) SAGAD_RETURN_IF_ERROR(Send(c));
 
-    Result<Ledger> now = ReadLedger(pool_.first(), skus_, {});
+    Result<Ledger> now = ReadLedger(pool_.first(), stock_, skus_, {});
     if (!now.ok()) return now.status();
     for (const std::string& sku : skus_) {
       std::int64_t missing = (*seed)["stock"][sku].get<std::int64_t>() - now->stock[sku].available;
@@ -128,8 +131,8 @@ class Driver {
       Command c{run_id_ + "/restock/" + sku, {"StockItem", sku}, "AddStock", {{"qty", missing}}, "", ""};
       SAGAD_RETURN_IF_ERROR(Send(c));
     }
-    std::fprintf(log_, "seeded %zu SKUs and %zu accounts from %s\n", skus_.size(), accounts_.size(),
-                 o_.seed_path.c_str());
+    std::fprintf(log_, "seeded %zu SKUs and %zu accounts from %s; stock read from %s\n", skus_.size(),
+                 accounts_.size(), o_.seed_path.c_str(), stock_.Source().c_str());
     return Status::Ok();
   }
 
@@ -193,7 +196,7 @@ class Driver {
           &progress));
     }
     for (std::size_t i = 0; i < orders.size(); ++i) facts_.order_states[work.orders[i].order_id] = orders[i];
-    Result<Ledger> after = ReadLedger(pool_.first(), skus_, accounts_);
+    Result<Ledger> after = ReadLedger(pool_.first(), stock_, skus_, accounts_);
     if (!after.ok()) return after.status();
     facts_.after = std::move(after).value();
     facts_.orders = work.orders;
@@ -205,13 +208,26 @@ class Driver {
   std::vector<std::string> Notes() const {
     std::size_t approved = 0;
     for (const auto& [_, order] : facts_.order_states) approved += order.status == OrderStatus::kApproved;
-    if (approved > 0 || facts_.orders.empty()) return {};
-    return {"no order was approved: earlier runs on this database may have spent the customers' money; "
-            "start again from the seed with --reset (run-sample.sh) or a new store"};
+    if (approved == 0 && !facts_.orders.empty()) {
+      return {"no order was approved: earlier runs on this database may have spent the customers' money; "
+              "start again from the seed with --reset (run-sample.sh) or a new store"};
+    }
+    // Orders got stock, yet sagad's store has no stock at all: the stock is
+    // somewhere else, and the stock invariant just failed for that reason.
+    bool no_stock_in_sagad = o_.inventory_url.empty() && approved > 0 &&
+                             std::all_of(facts_.after.stock.begin(), facts_.after.stock.end(), [](const auto& s) {
+                               return s.second.available == 0 && s.second.reservations.empty();
+                             });
+    if (no_stock_in_sagad) {
+      return {"orders were approved but sagad stores no StockItem events: if it reaches the inventory over HTTP "
+              "(--participant inventory=URL), pass the same URL as --inventory-url"};
+    }
+    return {};
   }
 
   const DriverOptions& o_;
   participants::HttpUrl server_;
+  StockReader stock_;
   std::FILE* log_;
   WorkerPool pool_;
   std::string run_id_;
@@ -243,7 +259,16 @@ ExitCode RunDriver(const DriverOptions& options) {
     std::fprintf(stderr, "sagad-sample-driver: --server: %s\n", server.status().message().c_str());
     return kCouldNotRun;
   }
-  return Driver(options, std::move(server).value()).Run();
+  StockReader stock;
+  if (!options.inventory_url.empty()) {
+    Result<participants::HttpUrl> inventory = participants::ParseHttpUrl(options.inventory_url);
+    if (!inventory.ok()) {
+      std::fprintf(stderr, "sagad-sample-driver: --inventory-url: %s\n", inventory.status().message().c_str());
+      return kCouldNotRun;
+    }
+    stock = StockReader(*inventory);
+  }
+  return Driver(options, std::move(server).value(), std::move(stock)).Run();
 }
 
 }  // namespace sagad::sample::driver

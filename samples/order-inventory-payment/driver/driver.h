@@ -10,6 +10,10 @@ namespace sagad::sample::driver {
 
 struct DriverOptions {
   std::string server = "http://127.0.0.1:8080";
+  // The inventory participant's base URL when sagad reaches it over HTTP
+  // (--participant inventory=URL): stock is then read from it, not from
+  // sagad's events. Empty: the inventory is in-process.
+  std::string inventory_url;
   std::size_t orders = 2000;
   std::size_t transfers = 200;
   int concurrency = 32;

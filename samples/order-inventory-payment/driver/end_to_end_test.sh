@@ -5,13 +5,25 @@
 # user who runs the sample twice. Passes if both runs exit 0 and print every
 # invariant OK.
 #
-#   end_to_end_test.sh SAGAD SAGAD_SAMPLE_DRIVER SAGAS_DIR
+#   end_to_end_test.sh SAGAD SAGAD_SAMPLE_DRIVER SAGAS_DIR [PYTHON INVENTORY_PARTICIPANT_PY]
+#
+# With PYTHON and the participant script (ctest: sample_end_to_end_http) the
+# inventory is the Python example participant over HTTP, payment and order
+# stay in-process, and the driver reads stock from the participant
+# (--inventory-url): sagad never sees the inventory's state. The participant
+# is started once and outlives sagad's restart, as a real service would; the
+# second run then finds the seed already applied there too. Both processes
+# must exit 0 on SIGTERM.
 set -euo pipefail
-sagad=$1 driver=$2 sagas=$3
+sagad=$1 driver=$2 sagas=$3 python=${4:-} inventory_script=${5:-}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sagad-sample-XXXXXX")
-pid=""
+pid="" inventory_pid=""
+sagad_flags=() driver_flags=()  # set by start_inventory
 cleanup() {
-  if [[ -n $pid ]]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  # sagad first: it may still be calling the participant.
+  for p in "$pid" "$inventory_pid"; do
+    if [[ -n $p ]]; then kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
+  done
   rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -20,14 +32,43 @@ fail() {
   echo "FAIL: $*" >&2
   echo "--- sagad log (tail) ---" >&2
   tail -n 30 "$dir/sagad.log" >&2 || true
+  if [[ -n $python ]]; then
+    echo "--- inventory participant stderr (tail) ---" >&2
+    tail -n 30 "$dir/inventory.log" >&2 || true
+  fi
   exit 1
+}
+
+# Starts the Python inventory participant on a port it picks (the first
+# line it prints) and points sagad's inventory and the driver's stock reads
+# at it.
+start_inventory() {
+  "$python" "$inventory_script" --port 0 --quiet >"$dir/inventory.out" 2>"$dir/inventory.log" &
+  inventory_pid=$!
+  local port=""
+  for _ in $(seq 100); do
+    port=$(head -n 1 "$dir/inventory.out")
+    [[ $port =~ ^[0-9]+$ ]] && break
+    kill -0 "$inventory_pid" 2>/dev/null || fail "the inventory participant exited before printing its port"
+    sleep 0.1
+  done
+  [[ $port =~ ^[0-9]+$ ]] || fail "the inventory participant printed no port within 10 s"
+  local url=http://127.0.0.1:$port/inventory
+  sagad_flags=(--participant "inventory=$url" --participant payment=inproc --participant order=inproc)
+  driver_flags=(--inventory-url "$url")
+}
+
+stop_inventory() {
+  kill -TERM "$inventory_pid"
+  wait "$inventory_pid" || fail "the inventory participant did not exit cleanly on SIGTERM"
+  inventory_pid=""
 }
 
 # Starts sagad on port 0 and sets $url from its "listening on" log line.
 start_sagad() {
   : >"$dir/sagad.log"
   "$sagad" --store "sqlite:$dir/sagad.db" --definitions "$sagas" --listen 127.0.0.1:0 \
-    --watch-interval-ms 0 >"$dir/sagad.log" 2>&1 &
+    --watch-interval-ms 0 "${sagad_flags[@]}" >"$dir/sagad.log" 2>&1 &
   pid=$!
   url=""
   for _ in $(seq 100); do
@@ -46,17 +87,28 @@ stop_sagad() {
 }
 
 # Runs the driver, checks its exit status and that its summary shows each
-# of the five invariants OK and none FAILED.
+# of the five invariants OK and none FAILED (and, with the inventory over
+# HTTP, that the stock checked was the participant's).
 run_driver() {
   local out=$dir/driver.out status=0
-  "$driver" --server "$url" --concurrency 8 --timeout 120 "$@" >"$out" 2>&1 || status=$?
+  "$driver" --server "$url" "${driver_flags[@]}" --concurrency 8 --timeout 120 "$@" >"$out" 2>&1 || status=$?
   cat "$out"
   ((status == 0)) || fail "driver exited $status"
   local ok
   ok=$(grep -cE '^    (stock|accounts|orders|charges|money): .* OK$' "$out" || true)
   ((ok == 5)) || fail "expected 5 invariants OK in the summary, found $ok"
   ! grep -q FAILED "$out" || fail "the summary shows FAILED"
+  if ((${#driver_flags[@]})); then
+    grep -q "stock read from the inventory participant" "$out" ||
+      fail "the driver did not read stock from the participant"
+  fi
 }
+
+inventory="in-process"
+if [[ -n $python ]]; then
+  start_inventory
+  inventory="over HTTP (the Python participant)"
+fi
 
 start_sagad
 run_driver --orders 300 --transfers 30 --run-id e2e-1
@@ -65,4 +117,6 @@ stop_sagad
 start_sagad
 run_driver --orders 100 --transfers 10 --run-id e2e-2
 stop_sagad
-echo "PASS: two runs on one store, every invariant OK"
+
+if [[ -n $python ]]; then stop_inventory; fi
+echo "PASS: two runs on one store, inventory $inventory, every invariant OK"

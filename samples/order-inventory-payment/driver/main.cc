@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
       "waits until every saga is terminal, then checks the sample's invariants and prints a summary.\n"
       "Exit status: 0 every invariant holds, 1 one failed, 2 sagad unreachable, refused a request, or timed out."};
   app.add_option("--server", o.server, "sagad's base URL")->capture_default_str();
+  app.add_option("--inventory-url", o.inventory_url,
+                 "the inventory participant's base URL, when sagad runs with --participant inventory=URL: stock is "
+                 "read from its GET URL/stock/SKU (default: from sagad's StockItem events, inventory in-process)");
   app.add_option("--orders", o.orders, "orders to place")->capture_default_str();
   app.add_option("--transfers", o.transfers, "TransferMoney transactions to start")->capture_default_str();
   app.add_option("--concurrency", o.concurrency, "keep-alive connections (one thread each)")

@@ -134,6 +134,7 @@ void PrintSummary(std::FILE* out, const Summary& s) {
     std::fprintf(out, "    its history         %s/v1/sagas/%s/events\n", s.server.c_str(), i->id.c_str());
   }
   std::fprintf(out, "    metrics             %s/metrics\n", s.server.c_str());
+  if (!s.inventory_stock.empty()) std::fprintf(out, "    stock (inventory)   %s\n", s.inventory_stock.c_str());
   std::fprintf(out, "\n%s\n", s.ok() ? "every invariant holds" : "an invariant FAILED");
 }
 
@@ -162,7 +163,8 @@ Json SummaryJson(const Summary& s) {
               {"sagas_per_s", t.per_second},
               {"p50_ms", t.latency.p50_ms},
               {"p99_ms", t.latency.p99_ms},
-              {"notes", s.notes}};
+              {"notes", s.notes},
+              {"inventory_stock", s.inventory_stock}};
 }
 
 void PrintStillRunning(std::FILE* out, const std::string& server, const std::vector<Instance>& instances) {

@@ -20,6 +20,7 @@ struct Summary {
   std::vector<Instance> instances;
   std::vector<Check> checks;
   std::vector<std::string> notes;  // anything the reader should know (e.g. stock used up by earlier runs)
+  std::string inventory_stock;     // one SKU at the HTTP inventory participant; "" when it is in-process
   bool ok() const;
 };
 
