@@ -1,5 +1,6 @@
 #include "http-api/saga_routes.h"
 
+#include <array>
 #include <atomic>
 #include <random>
 
@@ -93,13 +94,33 @@ class SagaRoutes {
     const AggregateBehavior* behavior = nullptr;
   };
 
-  // The instance's aggregate type: a saga unless only a tcc has that id.
+  // The aggregate types an instance id may belong to, in the order tried: a
+  // saga unless only a tcc has that id.
+  std::array<const AggregateBehavior*, 2> Kinds() const { return {saga_.get(), tcc_.get()}; }
+
+  // The instance's aggregate type.
   Result<Found> Locate(const std::string& id) {
-    for (const AggregateBehavior* b : {static_cast<const AggregateBehavior*>(saga_.get()),
-                                       static_cast<const AggregateBehavior*>(tcc_.get())}) {
+    for (const AggregateBehavior* b : Kinds()) {
       Result<std::vector<Event>> first = api_.store->ReadStream({b->type(), id}, 1, 1);
       if (!first.ok()) return first.status();
       if (!first->empty()) return Found{b->type(), b};
+    }
+    return Status::NotFound("no saga or tcc instance '" + id + "'");
+  }
+
+  struct Loaded {
+    Found found;
+    LoadedState state;
+  };
+
+  // Locate and load in one: the state read here also says whether the
+  // stream exists (a missing stream costs a directory lookup, no read), so a
+  // GET reads the instance's events once instead of its first event first.
+  Result<Loaded> LocateAndLoad(const std::string& id) {
+    for (const AggregateBehavior* b : Kinds()) {
+      Result<LoadedState> loaded = LoadState(*api_.store, *b, {b->type(), id});
+      if (!loaded.ok()) return loaded.status();
+      if (loaded->version > 0) return Loaded{{b->type(), b}, std::move(loaded).value()};
     }
     return Status::NotFound("no saga or tcc instance '" + id + "'");
   }
@@ -135,16 +156,16 @@ class SagaRoutes {
   }
 
   Response Get(const Request& req, const std::string& id) {
-    Result<Found> found = Locate(id);
-    if (!found.ok()) return ProblemFromStatus(found.status());
     Result<std::int64_t> as_of = IntQuery(req, "asOf", 0);
     if (!as_of.ok()) return ProblemFromStatus(as_of.status());
-    StreamId stream{found->type, id};
     if (*as_of == 0) {
-      Result<LoadedState> loaded = LoadState(*api_.store, *found->behavior, stream);
+      Result<Loaded> loaded = LocateAndLoad(id);
       if (!loaded.ok()) return ProblemFromStatus(loaded.status());
-      return Response::Json(200, View(*found, *loaded->state, loaded->version));
+      return Response::Json(200, View(loaded->found, *loaded->state.state, loaded->state.version));
     }
+    Result<Found> found = Locate(id);
+    if (!found.ok()) return ProblemFromStatus(found.status());
+    StreamId stream{found->type, id};
     Result<std::vector<Event>> events = api_.store->ReadStream(stream, 1, *as_of);
     if (!events.ok()) return ProblemFromStatus(events.status());
     if (static_cast<std::int64_t>(events->size()) < *as_of) {

@@ -60,6 +60,11 @@ TEST_F(SagadServerTest, AnOrderPlacedWithTheOrderParticipantRunsThePlaceOrderSag
   Json saga = WaitTerminal("PlaceOrder:o-1");
   EXPECT_EQ(saga["status"], "COMPLETED") << saga.dump(2);
   EXPECT_EQ(saga["definition"]["name"], "PlaceOrder");
+  Answer first = Call("GET", "/v1/sagas/PlaceOrder:o-1?asOf=1");
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  EXPECT_EQ(first.body["status"], "RUNNING") << "as it was right after SagaStarted";
+  EXPECT_EQ(first.body["version"], 1);
+  EXPECT_EQ(Call("GET", "/v1/sagas/PlaceOrder:o-1?asOf=9999").status, 404);
   std::int64_t started = saga["started_ms"];
   EXPECT_EQ(Call("GET", "/v1/sagas?since=" + std::to_string(started)).body["items"].size(), 1u);
   EXPECT_EQ(Call("GET", "/v1/sagas?since=" + std::to_string(started + 1)).body["items"].size(), 0u);
