@@ -294,8 +294,11 @@ class Engine::Impl {
 
   bool WaitIdle(std::int64_t timeout_ms, std::int64_t withheld) {
     std::unique_lock lock(idle_mu_);
-    return idle_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                             [&] { return in_flight_.load() <= withheld; });
+    idle_waiters_++;
+    bool idle = idle_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                                  [&] { return in_flight_.load() <= withheld; });
+    idle_waiters_--;
+    return idle;
   }
 
   void Stop() {
@@ -324,8 +327,11 @@ class Engine::Impl {
   }
 
   void AddInFlight() { in_flight_++; }
+  // On every command and reply: the lock and the wake-up are paid only while
+  // someone waits in WaitIdle (tests, benchmarks, shutdown tools).
   void FinishOne() {
     in_flight_--;
+    if (idle_waiters_.load() == 0) return;
     std::lock_guard lock(idle_mu_);
     idle_cv_.notify_all();
   }
@@ -380,6 +386,7 @@ class Engine::Impl {
   }
 
   friend class DispatchWorker;
+  friend class Engine;
 
   AggregateRuntime* runtime_;
   const DefinitionCatalog* catalog_;
@@ -391,6 +398,7 @@ class Engine::Impl {
   std::atomic<std::int64_t> in_flight_{0};
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;
+  std::atomic<int> idle_waiters_{0};  // changed under idle_mu_
 };
 
 // ---- DispatchWorker ----
@@ -490,12 +498,7 @@ Result<std::size_t> Engine::Recover() { return impl_->Recover(); }
 Status Engine::SubscribeStartEvents(const std::string& consumer) { return impl_->SubscribeStartEvents(consumer); }
 
 void Engine::StartInstance(StartSpec spec, StartCallback done) { impl_->StartInstance(std::move(spec), std::move(done)); }
-std::future<Result<Started>> Engine::StartInstance(StartSpec spec) {
-  auto promise = std::make_shared<std::promise<Result<Started>>>();
-  auto future = promise->get_future();
-  impl_->StartInstance(std::move(spec), [promise](Result<Started> r) { promise->set_value(std::move(r)); });
-  return future;
-}
+std::future<Result<Started>> Engine::StartInstance(StartSpec spec) { return impl_->StartOne(std::move(spec)); }
 
 void Engine::Execute(Command command, CommandCallback done) { impl_->Execute(std::move(command), std::move(done)); }
 std::future<CommandResult> Engine::Execute(Command command) {
