@@ -49,6 +49,9 @@ struct RetryPolicy {
   std::int64_t backoff_max_ms = kDefaultBackoffMaxMs;
 
   int retries() const { return max_attempts - 1; }
+  bool SameBackoff(const RetryPolicy& other) const {
+    return backoff_min_ms == other.backoff_min_ms && backoff_max_ms == other.backoff_max_ms;
+  }
   friend bool operator==(const RetryPolicy&, const RetryPolicy&) = default;
 };
 
@@ -72,13 +75,24 @@ struct Step {
   RetryPolicy retry;
   // Compensation attempts: kDefaultCompensationRetries with the step's backoff.
   RetryPolicy compensation_retry{kDefaultCompensationRetries + 1, kDefaultBackoffMinMs, kDefaultBackoffMaxMs};
+  // `resolve retry N [backoff MIN..MAX]`: when the saga compensates while this
+  // step is in doubt (sent, no definitive answer), its command is resent up to
+  // N more times to learn the outcome. Default: kDefaultResolveRetries with
+  // the step's backoff; a written `backoff` replaces the step's.
+  RetryPolicy resolve_retry{kDefaultResolveRetries + 1, kDefaultBackoffMinMs, kDefaultBackoffMaxMs};
 
   // Where clauses were written; unknown when the clause is absent.
   bool has_send = false;
   SourceLocation capture_location;
   SourceLocation timeout_location;
   SourceLocation retry_location;
+  SourceLocation resolve_location;  // the `resolve` of `resolve retry`
   SourceLocation end_location;  // the closing '}'
+
+  // resolve_retry as it is when the clause is absent.
+  RetryPolicy DefaultResolveRetry() const {
+    return {kDefaultResolveRetries + 1, retry.backoff_min_ms, retry.backoff_max_ms};
+  }
 };
 
 // A tcc branch: try runs with the others in parallel; then confirm all or

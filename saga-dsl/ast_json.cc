@@ -32,17 +32,22 @@ json ToJson(const RetryPolicy& retry) {
 }
 
 json ToJson(const Step& step) {
-  return {{"name", step.name},
-          {"after", step.after},
-          {"after_is_explicit", step.after_is_explicit},
-          {"send", ToJson(step.send)},
-          {"success", ToJson(step.success)},
-          {"failure", ToJson(step.failure)},
-          {"capture", step.capture},
-          {"compensate", ToJson(step.compensate)},
-          {"timeout_ms", step.timeout_ms},
-          {"retry", ToJson(step.retry)},
-          {"compensation_retry", ToJson(step.compensation_retry)}};
+  json out = {{"name", step.name},
+              {"after", step.after},
+              {"after_is_explicit", step.after_is_explicit},
+              {"send", ToJson(step.send)},
+              {"success", ToJson(step.success)},
+              {"failure", ToJson(step.failure)},
+              {"capture", step.capture},
+              {"compensate", ToJson(step.compensate)},
+              {"timeout_ms", step.timeout_ms},
+              {"retry", ToJson(step.retry)},
+              {"compensation_retry", ToJson(step.compensation_retry)}};
+  // Only when it is not the default: stored definitions are pinned by their
+  // content hash, and those without `resolve retry` (or with it at its
+  // default) must keep the JSON and the hash they had before it existed.
+  if (step.resolve_retry != step.DefaultResolveRetry()) out["resolve_retry"] = ToJson(step.resolve_retry);
+  return out;
 }
 
 json ToJson(const TccBranch& branch) {

@@ -24,21 +24,41 @@ void CheckDuration(DiagnosticSink& sink, std::int64_t ms, SourceLocation locatio
   }
 }
 
-void CheckRetry(DiagnosticSink& sink, const Step& step) {
-  SourceLocation at = step.retry_location;
-  if (at.line == 0) return;
-  const RetryPolicy& retry = step.retry;
+// `clause` is "retry" or "resolve retry", written at `at`; diagnostics
+// underline its first word.
+int FirstWordLength(std::string_view clause) { return static_cast<int>(clause.substr(0, clause.find(' ')).size()); }
+
+void CheckRetryCount(DiagnosticSink& sink, const RetryPolicy& retry, SourceLocation at, std::string_view clause) {
+  if (at.line == 0) return;  // clause absent: the default is fine
+  int length = FirstWordLength(clause);
+  std::string what = std::string(clause) + " count";
   if (retry.retries() < 0) {
-    sink.Error(at, "retry count must be 0 or more, not " + std::to_string(retry.retries()), 5);
+    sink.Error(at, what + " must be 0 or more, not " + std::to_string(retry.retries()), length);
   } else if (retry.retries() > kMaxRetries) {
-    sink.Error(at, "retry count " + std::to_string(retry.retries()) + " is more than the limit of " +
-                       std::to_string(kMaxRetries), 5);
+    sink.Error(at, what + " " + std::to_string(retry.retries()) + " is more than the limit of " +
+                       std::to_string(kMaxRetries), length);
   }
+}
+
+void CheckBackoff(DiagnosticSink& sink, const RetryPolicy& retry, SourceLocation at, std::string_view clause) {
+  if (at.line == 0) return;
+  int length = FirstWordLength(clause);
   CheckDuration(sink, retry.backoff_min_ms, at, "minimum backoff");
   CheckDuration(sink, retry.backoff_max_ms, at, "maximum backoff");
   if (retry.backoff_min_ms > 0 && retry.backoff_min_ms > retry.backoff_max_ms) {
     sink.Error(at, "minimum backoff " + FormatDuration(retry.backoff_min_ms) + " is greater than maximum backoff " +
-                       FormatDuration(retry.backoff_max_ms), 5);
+                       FormatDuration(retry.backoff_max_ms), length);
+  }
+}
+
+void CheckRetryClauses(DiagnosticSink& sink, const Step& step) {
+  CheckRetryCount(sink, step.retry, step.retry_location, "retry");
+  CheckBackoff(sink, step.retry, step.retry_location, "retry");
+  CheckRetryCount(sink, step.resolve_retry, step.resolve_location, "resolve retry");
+  // A resolve backoff equal to the step's is the step's (taken from `retry`,
+  // or written the same): what is wrong with it is reported at `retry` once.
+  if (!step.resolve_retry.SameBackoff(step.retry)) {
+    CheckBackoff(sink, step.resolve_retry, step.resolve_location, "resolve retry");
   }
 }
 
@@ -104,7 +124,7 @@ void CheckStepClauses(DiagnosticSink& sink, const Definition& definition) {
     if (step.has_send) CheckTarget(sink, step.send);
     if (step.compensate) CheckTarget(sink, *step.compensate);
     CheckDuration(sink, step.timeout_ms, step.timeout_location, "timeout");
-    CheckRetry(sink, step);
+    CheckRetryClauses(sink, step);
   }
 }
 

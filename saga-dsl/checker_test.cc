@@ -53,6 +53,35 @@ TEST(DslChecker, WarnsAboutAnUncompensatedStepThatLaterStepsCanUndo) {
                                      "completed; its effect would not be undone"});
 }
 
+TEST(DslChecker, ChecksResolveRetryLikeRetry) {
+  EXPECT_EQ(Messages(R"(saga S {
+  step a { send p.A to $.x success p.A1 compensate p.UndoA to $.x resolve retry -1 backoff 5s..1s }
+  step b { send p.B to $.x success p.B1 compensate p.UndoB to $.x resolve retry 1001 backoff 0ms..100h }
+  step c { send p.C to $.x success p.C1 resolve retry 1000 backoff 1s..1s }
+})"),
+            (std::vector<std::string>{
+                "error resolve retry count must be 0 or more, not -1",
+                "error minimum backoff 5s is greater than maximum backoff 1s",
+                "error resolve retry count 1001 is more than the limit of 1000",
+                "error minimum backoff must be positive, not 0ms",
+                "error maximum backoff 100h is longer than the limit of 24h",
+            }));
+}
+
+TEST(DslChecker, ReportsABadStepBackoffOnceWhenResolveRetryTakesIt) {
+  CompileResult result = Compile(R"(saga S {
+  step a {
+    send p.A to $.x
+    success p.A1
+    retry 2 backoff 5s..1s
+    resolve retry 4
+  }
+})", "c.saga");
+  ASSERT_EQ(result.diagnostics.size(), 1u);
+  EXPECT_EQ(result.diagnostics[0].message, "minimum backoff 5s is greater than maximum backoff 1s");
+  EXPECT_EQ(result.diagnostics[0].location, (SourceLocation{5, 5}));
+}
+
 TEST(DslChecker, ReportsNamesDefinedInTwoFiles) {
   CompileResult one = Compile("saga S { step a { send p.A to $.x success p.B } }", "one.saga");
   CompileResult two = Compile("\nsaga S { step a { send p.A to $.x success p.B } }", "two.saga");

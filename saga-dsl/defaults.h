@@ -20,6 +20,11 @@ inline constexpr std::int64_t kDefaultBackoffMaxMs = 5'000;
 // Compensations must finish, so they get a larger budget of their own (with
 // the step's backoff range) before the saga goes STUCK.
 inline constexpr int kDefaultCompensationRetries = 10;
+// A step whose outcome is unknown when the saga compensates (timed out, lost
+// reply, still in flight) is resolved first by resending its command. That
+// must finish, like a compensation, so it gets the same large budget (with
+// the step's backoff range) before the saga goes STUCK.
+inline constexpr int kDefaultResolveRetries = 10;
 
 // A tcc transaction that has not confirmed within this long cancels.
 inline constexpr std::int64_t kDefaultTccTimeoutMs = 30'000;

@@ -16,7 +16,7 @@ using Keywords = std::vector<std::string_view>;
 
 const Keywords kTopKeywords = {"saga", "tcc"};
 const Keywords kDefinitionKeywords = {"version", "start", "key", "input", "timeout", "step", "branch", "on"};
-const Keywords kStepKeywords = {"send", "success", "failure", "capture", "compensate", "timeout", "retry"};
+const Keywords kStepKeywords = {"send", "success", "failure", "capture", "compensate", "timeout", "retry", "resolve"};
 const Keywords kBranchKeywords = {"try", "confirm", "cancel"};
 // What may follow a step or branch that is missing its '}'.
 const Keywords kEnclosingKeywords = {"saga",  "tcc",  "version", "start", "key",
@@ -67,7 +67,10 @@ class Parser {
   bool ParseInput(Definition& definition);
   bool ParseFinalCommand(Definition& definition);
   bool ParseStep(Definition& definition);
-  bool ParseStepClause(Step& step);
+  // `resolve_backoff_written`: set when `resolve retry` gives its own backoff
+  // (otherwise it takes the step's, known only once the block is read).
+  bool ParseStepClause(Step& step, bool* resolve_backoff_written);
+  bool ParseRetryPolicy(std::string_view keyword, RetryPolicy* policy, bool* backoff_written = nullptr);
   bool ParseBranch(Definition& definition);
   bool ParseBranchClause(TccBranch& branch);
 
@@ -305,16 +308,21 @@ bool Parser::ParseStep(Definition& definition) {
   } else if (!definition.steps.empty()) {
     step.after = {definition.steps.back().name};  // declaration order is the default
   }
+  bool resolve_backoff_written = false;
   bool closed = ParseBlock(
-      "step '" + step.name + "'", kStepKeywords, kEnclosingKeywords, [&] { return ParseStepClause(step); },
-      &step.end_location);
+      "step '" + step.name + "'", kStepKeywords, kEnclosingKeywords,
+      [&] { return ParseStepClause(step, &resolve_backoff_written); }, &step.end_location);
   step.compensation_retry.backoff_min_ms = step.retry.backoff_min_ms;
   step.compensation_retry.backoff_max_ms = step.retry.backoff_max_ms;
+  if (!resolve_backoff_written) {
+    step.resolve_retry.backoff_min_ms = step.retry.backoff_min_ms;
+    step.resolve_retry.backoff_max_ms = step.retry.backoff_max_ms;
+  }
   definition.steps.push_back(std::move(step));
   return closed;
 }
 
-bool Parser::ParseStepClause(Step& step) {
+bool Parser::ParseStepClause(Step& step, bool* resolve_backoff_written) {
   Token keyword = cursor_.Take();
   const std::string& word = keyword.text;
   if (word == "send") {
@@ -345,18 +353,31 @@ bool Parser::ParseStepClause(Step& step) {
     step.timeout_location = keyword.location;
     return ParseDuration("timeout", &step.timeout_ms);
   }
+  if (word == "resolve") {  // resolve retry N [backoff MIN..MAX]
+    if (RejectDuplicate(keyword, step.resolve_location)) return false;
+    step.resolve_location = keyword.location;
+    if (!cursor_.ExpectWord("retry", "after 'resolve'")) return false;
+    return ParseRetryPolicy("resolve retry", &step.resolve_retry, resolve_backoff_written);
+  }
   // retry N [backoff MIN..MAX]
   if (RejectDuplicate(keyword, step.retry_location)) return false;
   step.retry_location = keyword.location;
+  return ParseRetryPolicy("retry", &step.retry);
+}
+
+// `N [backoff MIN..MAX]`, after `keyword`. Leaves the backoff alone when none
+// is written, and sets *backoff_written (when given) when one is.
+bool Parser::ParseRetryPolicy(std::string_view keyword, RetryPolicy* policy, bool* backoff_written) {
   std::int64_t retries = 0;
-  if (!ParseInteger("a retry count after 'retry'", &retries)) return false;
+  if (!ParseInteger("a retry count after '" + std::string(keyword) + "'", &retries)) return false;
   // Clamped only to keep arithmetic safe; the checker reports the range.
-  step.retry.max_attempts = static_cast<int>(std::clamp<std::int64_t>(retries, -1'000'000, 1'000'000)) + 1;
+  policy->max_attempts = static_cast<int>(std::clamp<std::int64_t>(retries, -1'000'000, 1'000'000)) + 1;
   if (!cursor_.AtWord("backoff")) return true;
   cursor_.Take();
-  if (!ParseDuration("backoff", &step.retry.backoff_min_ms)) return false;
+  if (backoff_written) *backoff_written = true;
+  if (!ParseDuration("backoff", &policy->backoff_min_ms)) return false;
   if (!cursor_.Expect(TokenKind::kDotDot, "'..' between the minimum and maximum backoff")) return false;
-  return ParseDuration("backoff", &step.retry.backoff_max_ms);
+  return ParseDuration("backoff", &policy->backoff_max_ms);
 }
 
 bool Parser::ParseBranch(Definition& definition) {

@@ -50,6 +50,41 @@ saga S {
   EXPECT_EQ(c.location, (SourceLocation{5, 8}));
 }
 
+TEST(DslParser, ReadsResolveRetryWithItsOwnOrTheStepsBackoff) {
+  ParseResult result = Parse(R"(
+saga S {
+  step plain { send p.A to $.x success p.A1 retry 2 backoff 1s..1m }
+  step inherits { send p.B to $.x success p.B1 resolve retry 5 retry 2 backoff 1s..1m }
+  step own { send p.C to $.x success p.C1 retry 2 backoff 1s..1m resolve retry 0 backoff 200ms..3s }
+}
+)", "s.saga");
+  ASSERT_TRUE(result.ok()) << ::testing::PrintToString(Messages(result));
+  const std::vector<Step>& steps = result.definitions[0].steps;
+  ASSERT_EQ(steps.size(), 3u);
+  // Absent: the default count with the step's backoff.
+  EXPECT_EQ(steps[0].resolve_retry, (RetryPolicy{kDefaultResolveRetries + 1, 1'000, 60'000}));
+  EXPECT_EQ(steps[0].resolve_location.line, 0);
+  // Written before `retry`, it still takes the step's backoff.
+  EXPECT_EQ(steps[1].resolve_retry, (RetryPolicy{6, 1'000, 60'000}));
+  EXPECT_EQ(steps[1].resolve_location, (SourceLocation{4, 48}));
+  EXPECT_EQ(steps[2].resolve_retry, (RetryPolicy{1, 200, 3'000}));
+  EXPECT_EQ(steps[2].retry, (RetryPolicy{3, 1'000, 60'000}));
+}
+
+TEST(DslParser, ResolveMustBeFollowedByRetry) {
+  ParseResult result = Parse("saga S {\n  step a {\n    send p.A to $.x\n    resolve 3\n    success p.A1\n  }\n}\n",
+                             "s.saga");
+  EXPECT_EQ(Messages(result), std::vector<std::string>{"4:13 expected 'retry' after 'resolve', found number 3"});
+  EXPECT_TRUE(result.definitions.empty());
+}
+
+TEST(DslParser, RejectsResolveRetryWrittenTwice) {
+  ParseResult result = Parse("saga S {\n  step a {\n    send p.A to $.x success p.A1\n    resolve retry 1\n"
+                             "    resolve retry 2 backoff 1s..2s\n  }\n}\n",
+                             "s.saga");
+  EXPECT_EQ(Messages(result), std::vector<std::string>{"5:5 duplicate 'resolve' clause (first at line 4)"});
+}
+
 TEST(DslParser, ReadsTccDefinitions) {
   ParseResult result = Parse(R"(tcc T {
   start on api.Begin

@@ -71,6 +71,19 @@ class Output {
   std::size_t trailing_at_ = 0;
 };
 
+// `keyword N [backoff MIN..MAX]`, left out when `policy` is `absent` (what
+// the clause means when not written). The backoff is written only when it
+// differs from absent's, which is what the clause takes without one.
+void PrintRetryClause(Output& out, std::string_view keyword, const RetryPolicy& policy, const RetryPolicy& absent,
+                      SourceLocation location) {
+  if (policy == absent) return;
+  std::string text = std::string(keyword) + " " + std::to_string(policy.retries());
+  if (!policy.SameBackoff(absent)) {
+    text += " backoff " + FormatDuration(policy.backoff_min_ms) + ".." + FormatDuration(policy.backoff_max_ms);
+  }
+  out.Line(2, text, location);
+}
+
 void PrintStep(Output& out, const Step& step) {
   std::string header = "step " + step.name;
   if (step.after_is_explicit) header += " after " + Join(step.after);
@@ -88,15 +101,8 @@ void PrintStep(Output& out, const Step& step) {
   if (step.timeout_ms != kDefaultStepTimeoutMs) {
     out.Line(2, "timeout " + FormatDuration(step.timeout_ms), step.timeout_location);
   }
-  const RetryPolicy& retry = step.retry;
-  bool default_backoff = retry.backoff_min_ms == kDefaultBackoffMinMs && retry.backoff_max_ms == kDefaultBackoffMaxMs;
-  if (retry.retries() != kDefaultStepRetries || !default_backoff) {
-    std::string text = "retry " + std::to_string(retry.retries());
-    if (!default_backoff) {
-      text += " backoff " + FormatDuration(retry.backoff_min_ms) + ".." + FormatDuration(retry.backoff_max_ms);
-    }
-    out.Line(2, text, step.retry_location);
-  }
+  PrintRetryClause(out, "retry", step.retry, RetryPolicy{}, step.retry_location);
+  PrintRetryClause(out, "resolve retry", step.resolve_retry, step.DefaultResolveRetry(), step.resolve_location);
   out.Line(1, "}", step.end_location);
 }
 
