@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The first thing to run. Sets up and builds if needed, starts sagad on an
-# embedded SQLite store in ./data (durable: synchronous=FULL) with the
-# order/inventory/payment sample in-process, then runs the sample driver:
+# The first thing to run. Installs the build's packages and builds sagad,
+# sagactl and the driver if needed, starts sagad on an embedded SQLite store
+# in ./data (durable: synchronous=FULL) with the order/inventory/payment
+# sample in-process, then runs the sample driver:
 # seeds stock and accounts, places orders and starts transfers, waits until
 # every saga has finished, checks the invariants and prints a summary.
 # Afterwards sagad keeps running (for the REST API) until Ctrl-C.
@@ -47,11 +48,17 @@ while (($#)); do
   shift
 done
 
+# The first time: the build's packages and the three programs only (not
+# the test suite's tools, nor its ~200 targets: scripts/test.sh does those).
+# Later runs rebuild what changed, quietly unless it fails.
+targets=(sagad sagactl sagad-sample-driver)
 if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
-  echo "First run: installing dependencies and building (this takes a few minutes)..."
-  ./scripts/setup.sh
-else
-  cmake --build "$BUILD_DIR" --target sagad sagad-sample-driver >/dev/null
+  echo "First run: installing the packages the build needs and building ${targets[*]} (a few minutes)..."
+  ./scripts/setup.sh --sample
+elif ! build_log=$(cmake --build "$BUILD_DIR" --target "${targets[@]}" 2>&1); then
+  echo "$build_log" >&2
+  echo "run-sample.sh: the build failed (above)" >&2
+  exit 2
 fi
 
 # Something already answering on the port would take the driver's requests

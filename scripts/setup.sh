@@ -1,25 +1,51 @@
 #!/usr/bin/env bash
-# Installs every Debian package the build and the tests need (skipping those
-# already present), then configures and builds sagad (Release, Ninja).
+# Installs the Debian packages a build needs (skipping those already
+# present), then configures and builds sagad (Release, Ninja).
 #
-#   scripts/setup.sh            install + configure + build
+#   scripts/setup.sh            everything the test suite needs (compilers,
+#                               libraries, clang for the fuzzers, chromium,
+#                               prometheus, node and its tools), then every
+#                               target: what scripts/test.sh and CI run
+#   scripts/setup.sh --sample   only what sagad, sagactl and the sample driver
+#                               need, and only those three targets: what
+#                               scripts/run-sample.sh runs the first time
 #   SAGAD_BUILD_DIR=dir         build directory (default: build)
 #   SAGAD_SKIP_INSTALL=1        do not touch packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_DIR=${SAGAD_BUILD_DIR:-build}
+mode=suite
+case "${1:-}" in
+  "") ;;
+  --sample) mode=sample ;;
+  -h|--help) awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
+  *) echo "setup.sh: unknown option '$1' (expected --sample or nothing)" >&2; exit 2 ;;
+esac
 
-PACKAGES=(
-  build-essential g++ cmake ninja-build ccache pkg-config git
-  libboost-dev libboost-system-dev
+# What sagad, sagactl and sagad-sample-driver compile and link against.
+# libgtest-dev/libgmock-dev although no test is built for the sample:
+# core/testing's library names GTest's targets, so configuring needs them
+# (two small packages). curl: the README's and the summary's commands.
+SAMPLE_PACKAGES=(
+  g++ cmake ninja-build ccache
+  libboost-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
-  libsqlite3-dev sqlite3 libjemalloc-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlite3-dev libjemalloc-dev
+  libgtest-dev libgmock-dev
+  curl
+)
+# ... and what the suite adds: benchmarks, the fuzzers (clang, libFuzzer),
+# the Python participant, promtool's check of /metrics, the browser test.
+SUITE_PACKAGES=(
+  build-essential pkg-config git
+  libboost-system-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  python3 curl procps
+  python3 procps
   prometheus chromium fonts-dejavu-core
 )
+PACKAGES=("${SAMPLE_PACKAGES[@]}")
+if [[ $mode == suite ]]; then PACKAGES+=("${SUITE_PACKAGES[@]}"); fi
 
 missing_packages() {
   local p
@@ -45,14 +71,31 @@ if [[ "${SAGAD_SKIP_INSTALL:-0}" != 1 ]]; then
   fi
 fi
 
+if [[ $mode == sample ]]; then
+  # Tests stay configured (see above) but nothing else is: no benchmarks, no
+  # clang-built fuzzers, and only the three targets are built. A later
+  # scripts/setup.sh (test.sh) turns the rest on in the same directory.
+  if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
+    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DSAGAD_BUILD_BENCH=OFF -DSAGAD_BUILD_FUZZERS=OFF >/dev/null
+  fi
+  cmake --build "$BUILD_DIR" -j "$(nproc)" --target sagad sagactl sagad-sample-driver
+  exit 0
+fi
+
 # Node tools for the suite (OpenAPI lint, the dashboard's browser test).
 # nodejs/npm are installed by these scripts only when node is missing:
 # NodeSource's nodejs (where present) conflicts with Debian's npm.
 ./scripts/setup-node-tools.sh
 ./tests/browser/install.sh
 
+# Every part of the suite on, also in a directory a sample run configured
+# with less (an unchanged cache is left alone: no needless reconfigure).
+suite_flags=(-DSAGAD_BUILD_TESTS=ON -DSAGAD_BUILD_BENCH=ON -DSAGAD_BUILD_FUZZERS=ON)
 if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
-  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release "${suite_flags[@]}"
+elif [[ $(grep -cE '^SAGAD_BUILD_(TESTS|BENCH|FUZZERS):BOOL=ON$' "$BUILD_DIR/CMakeCache.txt") != 3 ]]; then
+  cmake -S . -B "$BUILD_DIR" "${suite_flags[@]}"
 fi
 # Two cores and big translation units: one job per core keeps memory sane.
 cmake --build "$BUILD_DIR" -j "$(nproc)"
