@@ -50,6 +50,12 @@ struct Command {
   Json payload = Json::object();
   std::string correlation_id;  // the business transaction (saga id), if any
   std::string causation_id;    // the message that caused this command, if any
+  // Extras beside the payload, for the aggregate and its history rather
+  // than its business: e.g. the attempt number a coordinator sends, or the
+  // command a compensation undoes. An object, or null when absent. The
+  // runtime copies it onto every event the command produces (with
+  // causation_id), so appliers can read it on replay too.
+  Json metadata;
 };
 
 // What Decide emits: the type and payload of a new event. The runtime

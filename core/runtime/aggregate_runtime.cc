@@ -35,6 +35,10 @@ class AggregateRuntime::Impl {
       done(CommandResult{Status::InvalidArgument("command payload must be a JSON object"), {}, false});
       return;
     }
+    if (!command.metadata.is_null() && !command.metadata.is_object()) {
+      done(CommandResult{Status::InvalidArgument("command metadata must be a JSON object or absent"), {}, false});
+      return;
+    }
     if (stopping_.load(std::memory_order_relaxed)) {
       done(CommandResult{Status::Unavailable("runtime is stopping"), {}, false});
       return;
@@ -122,6 +126,7 @@ Result<std::unique_ptr<AggregateRuntime>> AggregateRuntime::Start(EventStore* st
   if (options.shards < 1) return Status::InvalidArgument("shards must be at least 1");
   if (options.max_batch_commands < 1) return Status::InvalidArgument("max_batch_commands must be at least 1");
   if (!options.clock) options.clock = SystemClock::Default();
+  if (!options.executor) options.executor = ThreadExecutor::Default();
   return std::unique_ptr<AggregateRuntime>(
       new AggregateRuntime(store, std::make_unique<Impl>(store, registry, options)));
 }

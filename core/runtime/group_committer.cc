@@ -13,33 +13,40 @@ GroupCommitter::GroupCommitter(EventStore* store, const RuntimeOptions& options,
       notices_(std::move(notices)),
       committed_(std::move(committed)),
       outbox_(shard_count) {
-  thread_ = std::thread([this] { Run(); });
+  options_.executor->Start(this);
 }
 
 GroupCommitter::~GroupCommitter() { Stop(); }
 
 void GroupCommitter::Stop() {
   queue_.Close();
-  if (thread_.joinable()) thread_.join();
+  if (!joined_) {
+    joined_ = true;
+    options_.executor->Join(this);
+  }
 }
 
-void GroupCommitter::Run() {
-  std::vector<AppendJob> jobs;
+bool GroupCommitter::Turn() {
   std::size_t take = options_.group_commit ? options_.max_batch_commands : 1;
-  while (queue_.DrainWaitUpTo(jobs, take)) {
-    // Split what was taken by the byte cap; the count cap was applied above.
-    std::size_t begin = 0;
-    while (begin < jobs.size()) {
-      std::size_t end = begin;
-      std::size_t bytes = 0;
-      while (end < jobs.size() && (end == begin || bytes < options_.max_batch_bytes)) {
-        bytes += jobs[end].request.ApproximateBytes();
-        ++end;
-      }
-      CommitBatch(jobs, begin, end);
-      begin = end;
-    }
+  switch (queue_.TryDrain(jobs_, take)) {
+    case Mailbox<AppendJob>::Drained::kNone: return true;
+    case Mailbox<AppendJob>::Drained::kClosed: return false;
+    case Mailbox<AppendJob>::Drained::kSome: break;
   }
+  // Split what was taken by the byte cap; the count cap was applied above.
+  std::size_t begin = 0;
+  while (begin < jobs_.size()) {
+    std::size_t end = begin;
+    std::size_t bytes = 0;
+    while (end < jobs_.size() && (end == begin || bytes < options_.max_batch_bytes)) {
+      bytes += jobs_[end].request.ApproximateBytes();
+      ++end;
+    }
+    CommitBatch(jobs_, begin, end);
+    begin = end;
+  }
+  jobs_.clear();
+  return true;
 }
 
 bool GroupCommitter::DecidedOnBrokenSpeculation(const AppendJob& job) {

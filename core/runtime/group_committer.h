@@ -3,7 +3,8 @@
 // and tells the shards.
 //
 // This is leveldb's write path (DBImpl::Write / BuildBatchGroup) with one
-// difference: the leader is a dedicated thread rather than the first caller,
+// difference: the leader is a dedicated loop (a thread of its own in
+// production, see executor.h) rather than the first caller,
 // because our callers are shard threads that must keep deciding while a
 // write is in flight. The batching is the same: everything that queued during
 // the previous write goes into the next one, up to a count and byte cap, so
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "core/runtime/append_job.h"
+#include "core/runtime/executor.h"
 #include "core/runtime/mailbox.h"
 #include "core/runtime/runtime_options.h"
 
@@ -32,7 +34,7 @@ struct CommitterStats {
   std::atomic<std::uint64_t> append_micros{0};  // time spent in EventStore::Append
 };
 
-class GroupCommitter {
+class GroupCommitter final : public Loop {
  public:
   // Delivers notices to shard `shard`.
   using NoticeSink = std::function<void(std::size_t shard, std::vector<CommitNotice>& notices)>;
@@ -42,7 +44,7 @@ class GroupCommitter {
 
   GroupCommitter(EventStore* store, const RuntimeOptions& options, std::size_t shard_count,
                  NoticeSink notices, CommitSink committed);
-  ~GroupCommitter();
+  ~GroupCommitter() override;
 
   // False once stopping: the jobs were not taken.
   bool Submit(std::vector<AppendJob>& jobs) { return queue_.PushAll(jobs); }
@@ -53,8 +55,12 @@ class GroupCommitter {
   const CommitterStats& stats() const { return stats_; }
   std::size_t queue_depth() const { return queue_.size(); }
 
+  // Loop (run by RuntimeOptions::executor): one turn commits what queued.
+  bool Turn() override;
+  void Wait() override { queue_.WaitReady(); }
+  bool Ready() const override { return queue_.Ready(); }
+
  private:
-  void Run();
   void CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin, std::size_t end);
   bool DecidedOnBrokenSpeculation(const AppendJob& job);
 
@@ -71,7 +77,8 @@ class GroupCommitter {
   // written, even if their expected version happens to match the store.
   // An entry goes when a job of a newer epoch (after the reload) arrives.
   std::unordered_map<std::string, std::uint64_t> broken_epochs_;
-  std::thread thread_;
+  std::vector<AppendJob> jobs_;  // the turn's jobs
+  bool joined_ = false;
 };
 
 }  // namespace sagad

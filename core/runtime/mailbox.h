@@ -1,6 +1,6 @@
-// Mailbox<T>: a multi-producer queue drained whole by one consumer thread.
+// Mailbox<T>: a multi-producer queue drained whole by one consumer loop.
 // Draining everything at once is what lets a shard (or the committer) work on
-// a batch per wake-up instead of a message per lock round trip.
+// a batch per turn instead of a message per lock round trip.
 #pragma once
 
 #include <chrono>
@@ -36,35 +36,13 @@ class Mailbox {
     return true;
   }
 
-  // Waits for messages and moves all of them into `out` (which it clears).
-  // Returns false when the mailbox is closed and empty.
-  bool DrainWait(std::vector<T>& out) {
+  // Takes up to `max` messages if there are any, without waiting: the
+  // consumer is a Loop that an Executor turns (core/runtime/executor.h).
+  enum class Drained { kSome, kNone, kClosed };  // kClosed: closed and nothing left
+  Drained TryDrain(std::vector<T>& out, std::size_t max = static_cast<std::size_t>(-1)) {
     out.clear();
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !items_.empty() || closed_; });
-    if (items_.empty()) return false;
-    out.swap(items_);
-    return true;
-  }
-
-  // Like DrainWait, but gives up after `timeout` (returning true with `out`
-  // empty) so the consumer can also run its timers. False once closed and empty.
-  template <typename Duration>
-  bool DrainWaitFor(std::vector<T>& out, Duration timeout) {
-    out.clear();
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_; });
-    if (items_.empty()) return !closed_;
-    out.swap(items_);
-    return true;
-  }
-
-  // Takes at most `max` messages, waiting for at least one.
-  bool DrainWaitUpTo(std::vector<T>& out, std::size_t max) {
-    out.clear();
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return !items_.empty() || closed_; });
-    if (items_.empty()) return false;
+    std::lock_guard lock(mu_);
+    if (items_.empty()) return closed_ ? Drained::kClosed : Drained::kNone;
     if (items_.size() <= max) {
       out.swap(items_);
     } else {
@@ -72,7 +50,25 @@ class Mailbox {
                  std::make_move_iterator(items_.begin() + static_cast<std::ptrdiff_t>(max)));
       items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(max));
     }
-    return true;
+    return Drained::kSome;
+  }
+
+  // Blocks until a message is queued or the mailbox is closed (or, the
+  // timed form, until `timeout` passed).
+  void WaitReady() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !items_.empty() || closed_; });
+  }
+  template <typename Duration>
+  void WaitReadyFor(Duration timeout) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_; });
+  }
+
+  // Messages queued, or closed: the next TryDrain has something to report.
+  bool Ready() const {
+    std::lock_guard lock(mu_);
+    return !items_.empty() || closed_;
   }
 
   // Refuses new messages; the consumer still drains what is queued.

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/runtime/executor.h"
 
 namespace sagad {
 
@@ -29,6 +30,9 @@ struct RuntimeOptions {
   // answered Conflict.
   int max_conflict_retries = 5;
   const Clock* clock = SystemClock::Default();
+  // Runs the shards and the group committer (core/runtime/executor.h);
+  // null: a thread each (ThreadExecutor::Default()).
+  Executor* executor = nullptr;
   // Called by the group committer after each store transaction with the
   // commands it carried and how long the append took (metrics). Keep it cheap.
   std::function<void(std::size_t commands, std::int64_t append_micros)> on_batch;

@@ -12,31 +12,41 @@ namespace sagad {
 Shard::Shard(std::size_t index, EventStore* store, const AggregateRegistry* registry,
              const RuntimeOptions& options, GroupCommitter* committer)
     : index_(index), store_(store), registry_(registry), options_(options), committer_(committer) {
-  thread_ = std::thread([this] { Run(); });
+  options_.executor->Start(this);
 }
 
 Shard::~Shard() { Stop(); }
 
 void Shard::Stop() {
   mailbox_.Close();
-  if (thread_.joinable()) thread_.join();
+  if (!joined_) {
+    joined_ = true;
+    options_.executor->Join(this);
+  }
 }
 
-void Shard::Run() {
-  std::vector<ShardMessage> messages;
-  while (mailbox_.DrainWait(messages)) {
-    for (ShardMessage& m : messages) {
-      if (auto* p = std::get_if<PendingCommand>(&m)) {
-        HandleCommand(std::move(*p));
-      } else {
-        HandleNotice(std::move(std::get<CommitNotice>(m)));
-      }
-    }
-    FlushOutbox();
-    TrimCache();
+bool Shard::Turn() {
+  switch (mailbox_.TryDrain(messages_)) {
+    case Mailbox<ShardMessage>::Drained::kNone: return true;
+    case Mailbox<ShardMessage>::Drained::kClosed: AnswerHeldOnClose(); return false;
+    case Mailbox<ShardMessage>::Drained::kSome: break;
   }
-  // Closed: every job was settled by FlushOutbox. Commands still held wait
-  // for notices that will not come: answer them.
+  for (ShardMessage& m : messages_) {
+    if (auto* p = std::get_if<PendingCommand>(&m)) {
+      HandleCommand(std::move(*p));
+    } else {
+      HandleNotice(std::move(std::get<CommitNotice>(m)));
+    }
+  }
+  messages_.clear();
+  FlushOutbox();
+  TrimCache();
+  return true;
+}
+
+// Closed: every job was settled by FlushOutbox. Commands still held wait
+// for notices that will not come: answer them.
+void Shard::AnswerHeldOnClose() {
   for (Instance& inst : lru_) {
     for (PendingCommand& p : inst.waiting) p.done(CommandResult{Status::Unavailable("runtime is stopping"), {}, false});
     inst.waiting.clear();
@@ -122,7 +132,11 @@ void Shard::Decide(Instance& inst, PendingCommand p) {
   r.command_id = p.command.command_id;
   r.correlation_id = p.command.correlation_id;
   r.timestamp_ms = options_.clock->NowMs();
-  if (!p.command.causation_id.empty()) r.metadata = Json{{"causation_id", p.command.causation_id}};
+  if (p.command.metadata.is_object()) r.metadata = p.command.metadata;
+  if (!p.command.causation_id.empty()) {
+    if (!r.metadata.is_object()) r.metadata = Json::object();
+    r.metadata["causation_id"] = p.command.causation_id;
+  }
 
   if (!decision.ok() && !decision.status().Is(StatusCode::kRejected)) {
     // The request itself is wrong (bad payload, unknown command): no state
@@ -151,6 +165,7 @@ void Shard::Decide(Instance& inst, PendingCommand p) {
   applied.command_id = r.command_id;
   applied.correlation_id = r.correlation_id;
   applied.timestamp_ms = r.timestamp_ms;
+  applied.metadata = r.metadata;  // as the store will hand it to a replay
   for (EventData& data : r.events) {
     applied.version = ++inst.version;
     applied.type = data.type;

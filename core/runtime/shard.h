@@ -1,5 +1,6 @@
-// Shard: one thread that owns a slice of the aggregates (by hash of their
-// id) and decides their commands one at a time, in arrival order.
+// Shard: one loop (a thread of its own in production, see executor.h) that
+// owns a slice of the aggregates (by hash of their id) and decides their
+// commands one at a time, in arrival order.
 //
 // The command path, per command:
 //   mailbox -> cached instance (load on miss) -> Decide -> speculative Evolve
@@ -17,13 +18,13 @@
 #include <list>
 #include <memory>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include "core/aggregate.h"
 #include "core/runtime/append_job.h"
+#include "core/runtime/executor.h"
 #include "core/runtime/mailbox.h"
 #include "core/runtime/runtime_options.h"
 
@@ -33,11 +34,11 @@ class GroupCommitter;
 
 using ShardMessage = std::variant<PendingCommand, CommitNotice>;
 
-class Shard {
+class Shard final : public Loop {
  public:
   Shard(std::size_t index, EventStore* store, const AggregateRegistry* registry, const RuntimeOptions& options,
         GroupCommitter* committer);
-  ~Shard();
+  ~Shard() override;
 
   bool Post(ShardMessage&& message) { return mailbox_.Push(std::move(message)); }
   bool PostAll(std::vector<ShardMessage>& messages) { return mailbox_.PushAll(messages); }
@@ -48,6 +49,11 @@ class Shard {
 
   std::size_t cached_aggregates() const { return cached_.load(); }
   std::size_t queue_depth() const { return mailbox_.size(); }
+
+  // Loop (run by RuntimeOptions::executor).
+  bool Turn() override;
+  void Wait() override { mailbox_.WaitReady(); }
+  bool Ready() const override { return mailbox_.Ready(); }
 
  private:
   struct Instance {
@@ -69,7 +75,7 @@ class Shard {
   };
   using Lru = std::list<Instance>;
 
-  void Run();
+  void AnswerHeldOnClose();
   void HandleCommand(PendingCommand p);
   void HandleNotice(CommitNotice n);
   void Decide(Instance& inst, PendingCommand p);
@@ -97,7 +103,8 @@ class Shard {
   std::atomic<std::size_t> cached_{0};
   std::uint64_t arrivals_ = 0;
   std::vector<AppendJob> outbox_;
-  std::thread thread_;
+  std::vector<ShardMessage> messages_;  // the turn's messages (kept to reuse its capacity)
+  bool joined_ = false;
 };
 
 

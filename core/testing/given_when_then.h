@@ -35,6 +35,17 @@ class Spec {
     return *this;
   }
 
+  // Events as stored, with their command ids and metadata (what appliers
+  // that look beyond type and payload read); stream and version are set here.
+  Spec& GivenHistory(std::vector<Event> events) {
+    for (Event& e : events) {
+      e.stream = stream_;
+      e.version = ++version_;
+      behavior_.Evolve(*state_, e);
+    }
+    return *this;
+  }
+
   Spec& When(Command command) {
     if (command.target.type.empty()) command.target = stream_;
     if (command.command_id.empty()) command.command_id = "cmd-" + std::to_string(++commands_);
