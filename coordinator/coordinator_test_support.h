@@ -217,12 +217,17 @@ class Instance {
 using SagaInstance = Instance<SagaState>;
 using TccInstance = Instance<TccState>;
 
-// The id of step `step`'s attempt `n` in saga "o-1".
-inline std::string DoId(const std::string& step, int n = 1, const std::string& saga = "o-1") {
-  return saga + "/" + step + "/do/" + std::to_string(n);
+// The command id of step `step` in saga "o-1": the same for every attempt.
+inline std::string DoId(const std::string& step, const std::string& saga = "o-1") {
+  return saga + "/" + step + "/do";
 }
-inline std::string UndoId(const std::string& step, int n = 1, const std::string& saga = "o-1") {
-  return saga + "/" + step + "/compensate/" + std::to_string(n);
+inline std::string UndoId(const std::string& step, const std::string& saga = "o-1") {
+  return saga + "/" + step + "/compensate";
+}
+// A reply that says which attempt it answers (without: the latest).
+inline Command ToAttempt(Command reply, int attempt) {
+  reply.payload["attempt"] = attempt;
+  return reply;
 }
 
 // Tests of the saga process manager start from here: the test catalog, a

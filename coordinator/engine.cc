@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <variant>
 
 #include "coordinator/commands_to_send.h"
@@ -30,9 +30,6 @@ struct CommandDone {
   // Engine-made commands (replies, timers) are resent after Unavailable:
   // this is the copy to resend. Callers' commands are answered instead.
   std::optional<Command> resend;
-  // A resend's duplicate result carries events that may never have been
-  // dispatched (the first delivery landed but its answer was lost).
-  bool dispatch_duplicates = false;
   CommandCallback done;
 };
 struct ArmIfUnarmed {
@@ -45,6 +42,7 @@ struct ArmIfUnarmed {
 struct ReplyArrived {
   std::string aggregate_type;
   std::string command_id;
+  int attempt = 1;
   std::string instance;
   Reply reply;
 };
@@ -55,38 +53,49 @@ bool IsSaga(const std::string& aggregate_type) { return aggregate_type == saga::
 
 }  // namespace
 
-// One thread with a mailbox and the timers of the instances hashed to it.
-class DispatchWorker {
+// A loop (a thread of its own in production, see core/runtime/executor.h)
+// with a mailbox and the timers of the instances hashed to it.
+class DispatchWorker final : public Loop {
  public:
-  explicit DispatchWorker(Engine::Impl* engine) : engine_(engine) { thread_ = std::thread([this] { Run(); }); }
-  ~DispatchWorker() { Stop(); }
+  DispatchWorker(Engine::Impl* engine, Executor* executor);
+  ~DispatchWorker() override { Stop(); }
 
   // False once stopped; `work` is then left untouched.
   bool Post(Work&& work) { return mailbox_.Push(std::move(work)); }
   void Stop() {
     mailbox_.Close();
-    if (thread_.joinable()) thread_.join();
+    if (!joined_) {
+      joined_ = true;
+      executor_->Join(this);
+    }
   }
   std::size_t armed() const { return armed_.load(); }
-  // The worker whose thread this is; nullptr on other threads.
+  // The worker taking a turn on this thread; nullptr outside any turn.
   static DispatchWorker* Current() { return current_; }
   std::optional<std::int64_t> TimerOf(const StreamId& instance) {
     std::lock_guard lock(timers_mu_);
     return timers_.At(instance);
   }
 
+  // Loop: a turn handles what queued, then what is due.
+  bool Turn() override;
+  void Wait() override;
+  bool Ready() const override;
+  std::optional<std::int64_t> WakeAtMs() const override;
+
  private:
-  void Run();
   void Handle(CommandDone& done);
   void RunDue();
 
   Engine::Impl* engine_;
+  Executor* executor_;
   Mailbox<Work> mailbox_;
-  std::mutex timers_mu_;  // only for TimerOf from other threads
+  std::vector<Work> items_;  // the turn's work
+  mutable std::mutex timers_mu_;  // only for TimerOf from other threads
   TimerQueue timers_;
   std::multimap<std::int64_t, CommandDone> resends_;  // by when to resend
   std::atomic<std::size_t> armed_{0};
-  std::thread thread_;
+  bool joined_ = false;
   static thread_local DispatchWorker* current_;
 };
 
@@ -101,7 +110,8 @@ class Engine::Impl {
         saga_behavior_(MakeSagaAggregate(catalog)),
         tcc_behavior_(MakeTccAggregate(catalog)) {
     int workers = options_.workers > 0 ? options_.workers : 1;
-    for (int i = 0; i < workers; ++i) workers_.push_back(std::make_unique<DispatchWorker>(this));
+    Executor* executor = options_.executor ? options_.executor : ThreadExecutor::Default();
+    for (int i = 0; i < workers; ++i) workers_.push_back(std::make_unique<DispatchWorker>(this, executor));
   }
   ~Impl() { Stop(); }
 
@@ -111,11 +121,16 @@ class Engine::Impl {
 
   // Sends a command for a Saga/Tcc instance; its result is handled by the
   // worker that owns the instance.
-  void Submit(Command command, bool engine_made, bool dispatch_duplicates, CommandCallback done) {
+  // A duplicate result (the command id was applied before) is never
+  // dispatched: its events are the first delivery's, dispatched by that
+  // delivery's own result, and may be long superseded (a forward command
+  // whose step has been compensated since). Unavailable means nothing was
+  // written, so no first delivery can have landed unseen, unless the
+  // process died, and then Recover() resends what the state awaits.
+  void Submit(Command command, bool engine_made, CommandCallback done) {
     AddInFlight();
     CommandDone pending;
     pending.instance = command.target;
-    pending.dispatch_duplicates = dispatch_duplicates;
     pending.done = std::move(done);
     if (engine_made) pending.resend = command;
     runtime_->Send(std::move(command), [this, pending = std::move(pending)](CommandResult r) mutable {
@@ -139,16 +154,10 @@ class Engine::Impl {
   void Send(const OutgoingCommand& out, const std::string& aggregate_type) {
     stats_.commands_sent++;
     AddInFlight();
-    auto on_reply = [this, aggregate_type, command_id = out.command_id,
+    auto on_reply = [this, aggregate_type, command_id = out.command_id, attempt = out.attempt,
                      instance = out.correlation_id](Reply reply) mutable {
-      DispatchWorker& worker = WorkerFor(instance);
-      if (DispatchWorker::Current() == &worker) {  // answered inside Send, on the owning worker
-        OnReply(aggregate_type, command_id, instance, std::move(reply));
-        FinishOne();
-        return;
-      }
-      Work work{ReplyArrived{std::move(aggregate_type), std::move(command_id), instance, std::move(reply)}};
-      if (!worker.Post(std::move(work))) FinishOne();  // stopped: Recover() resends
+      ReplyIn(ReplyArrived{std::move(aggregate_type), std::move(command_id), attempt, std::move(instance),
+                           std::move(reply)});
     };
     auto it = options_.transports.find(out.participant);
     if (it == options_.transports.end()) {
@@ -160,27 +169,46 @@ class Engine::Impl {
     it->second->Send(out, std::move(on_reply));
   }
 
+  // Takes an answer (counted in flight) to the worker that owns its instance.
+  void ReplyIn(ReplyArrived arrived) {
+    DispatchWorker& worker = WorkerFor(arrived.instance);
+    if (DispatchWorker::Current() == &worker) {  // answered inside Send, on the owning worker
+      OnReply(arrived.aggregate_type, arrived.command_id, arrived.attempt, arrived.instance,
+              std::move(arrived.reply));
+      FinishOne();
+      return;
+    }
+    if (!worker.Post(Work{std::move(arrived)})) FinishOne();  // stopped: Recover() resends
+  }
+
+  void DeliverReply(const StreamId& instance, const std::string& command_id, int attempt, Reply reply) {
+    AddInFlight();
+    ReplyIn(ReplyArrived{instance.type, command_id, attempt, instance.id, std::move(reply)});
+  }
+
   // A participant's answer becomes a HandleReply on the instance. Its id
-  // names the outcome, so a redelivered reply is deduplicated by the
-  // runtime while a different answer to the same command is still recorded.
-  void OnReply(const std::string& aggregate_type, const std::string& command_id, const std::string& instance,
-               Reply reply) {
+  // names the attempt and the outcome, so a redelivered reply is
+  // deduplicated by the runtime while a different answer (to the same
+  // attempt, or to another attempt of the same command) is still recorded.
+  void OnReply(const std::string& aggregate_type, const std::string& command_id, int attempt,
+               const std::string& instance, Reply reply) {
     stats_.replies++;
     Reply::Outcome outcome = reply.outcome;
     if (outcome == Reply::Outcome::kEvent && !IsSaga(aggregate_type)) outcome = Reply::Outcome::kSuccess;
     std::string outcome_name(OutcomeName(outcome));
     Command c;
-    c.command_id = command_id + "/reply/" + outcome_name;
+    c.command_id = command_id + "/reply/" + std::to_string(attempt) + "/" + outcome_name;
     if (!reply.event_type.empty()) c.command_id += "/" + reply.event_type;
     c.target = StreamId{aggregate_type, instance};
     c.type = IsSaga(aggregate_type) ? saga::kHandleReply : tcc::kHandleReply;
     c.correlation_id = instance;
     c.causation_id = command_id;
-    c.payload = Json{{"command_id", command_id}, {"outcome", std::move(outcome_name)}, {"now_ms", now()}};
+    c.payload = Json{{"command_id", command_id}, {"attempt", attempt}, {"outcome", std::move(outcome_name)},
+                     {"now_ms", now()}};
     if (!reply.event_type.empty()) c.payload["event_type"] = std::move(reply.event_type);
     if (!reply.data.is_null()) c.payload["data"] = std::move(reply.data);
     if (!reply.reason.empty()) c.payload["reason"] = std::move(reply.reason);
-    Submit(std::move(c), /*engine_made=*/true, false, nullptr);
+    Submit(std::move(c), /*engine_made=*/true, nullptr);
   }
 
   void FireTimer(const StreamId& instance) {
@@ -191,7 +219,7 @@ class Engine::Impl {
     c.type = IsSaga(instance.type) ? saga::kTimerFired : tcc::kTimerFired;
     c.correlation_id = instance.id;
     c.payload = Json{{"now_ms", at}};
-    Submit(std::move(c), /*engine_made=*/true, false, nullptr);
+    Submit(std::move(c), /*engine_made=*/true, nullptr);
     stats_.timers_fired++;  // after Submit counted it in flight: WaitIdle cannot slip between
   }
 
@@ -229,7 +257,7 @@ class Engine::Impl {
                      {"input", std::move(spec.input)},
                      {"now_ms", now()}};
     std::string type = c.target.type;
-    Submit(std::move(c), false, false, [this, done = std::move(done), id, type](CommandResult r) {
+    Submit(std::move(c), false, [this, done = std::move(done), id, type](CommandResult r) {
       if (!r.status.ok()) {
         done(r.status);
         return;
@@ -248,7 +276,7 @@ class Engine::Impl {
     }
     if (command.payload.is_object() && !command.payload.contains("now_ms")) command.payload["now_ms"] = now();
     if (command.correlation_id.empty()) command.correlation_id = command.target.id;
-    Submit(std::move(command), false, false, std::move(done));
+    Submit(std::move(command), false, std::move(done));
   }
 
   Result<std::size_t> Recover() {
@@ -289,7 +317,10 @@ class Engine::Impl {
   }
 
   void PokeTimers() {
-    for (auto& w : workers_) w->Post(Work{Poke{}});
+    for (auto& w : workers_) {
+      AddInFlight();  // until the worker has run what is due: WaitIdle covers it
+      if (!w->Post(Work{Poke{}})) FinishOne();
+    }
   }
 
   bool WaitIdle(std::int64_t timeout_ms, std::int64_t withheld) {
@@ -403,36 +434,66 @@ class Engine::Impl {
 
 // ---- DispatchWorker ----
 
-void DispatchWorker::Run() {
-  current_ = this;
-  std::vector<Work> items;
-  while (true) {
-    std::int64_t wait = engine_->options().timer_poll_ms;
-    std::int64_t now = engine_->now();
-    std::optional<std::int64_t> next = timers_.Next();
-    if (!resends_.empty() && (!next || resends_.begin()->first < *next)) next = resends_.begin()->first;
-    if (next) wait = std::clamp<std::int64_t>(*next - now, 0, wait);
-    if (!mailbox_.DrainWaitFor(items, std::chrono::milliseconds(wait))) break;
-    for (Work& w : items) {
-      if (auto* done = std::get_if<CommandDone>(&w)) {
-        Handle(*done);
-      } else if (auto* r = std::get_if<ReplyArrived>(&w)) {
-        engine_->OnReply(r->aggregate_type, r->command_id, r->instance, std::move(r->reply));
-        engine_->FinishOne();
-      } else if (auto* arm = std::get_if<ArmIfUnarmed>(&w)) {
-        {
-          std::lock_guard lock(timers_mu_);
-          timers_.SetIfUnarmed(arm->instance, arm->at_ms);
-        }
-        engine_->FinishOne();
-      }
-    }
-    RunDue();
-    armed_.store(timers_.size());
+DispatchWorker::DispatchWorker(Engine::Impl* engine, Executor* executor) : engine_(engine), executor_(executor) {
+  executor_->Start(this);
+}
+
+void DispatchWorker::Wait() {
+  std::int64_t wait = engine_->options().timer_poll_ms;
+  std::optional<std::int64_t> next = WakeAtMs();
+  if (next) wait = std::clamp<std::int64_t>(*next - engine_->now(), 0, wait);
+  mailbox_.WaitReadyFor(std::chrono::milliseconds(wait));
+}
+
+bool DispatchWorker::Ready() const {
+  if (mailbox_.Ready()) return true;
+  std::optional<std::int64_t> next = WakeAtMs();
+  return next && *next <= engine_->now();
+}
+
+std::optional<std::int64_t> DispatchWorker::WakeAtMs() const {
+  std::optional<std::int64_t> next;
+  {
+    std::lock_guard lock(timers_mu_);
+    next = timers_.Next();
   }
-  // Closed: resends still waiting are left to the next Recover().
-  for (std::size_t i = 0; i < resends_.size(); ++i) engine_->FinishOne();
-  resends_.clear();
+  if (!resends_.empty() && (!next || resends_.begin()->first < *next)) next = resends_.begin()->first;
+  return next;
+}
+
+bool DispatchWorker::Turn() {
+  DispatchWorker* outer = current_;
+  current_ = this;
+  Mailbox<Work>::Drained drained = mailbox_.TryDrain(items_);
+  if (drained == Mailbox<Work>::Drained::kClosed) {
+    // Resends still waiting are left to the next Recover().
+    for (std::size_t i = 0; i < resends_.size(); ++i) engine_->FinishOne();
+    resends_.clear();
+    current_ = outer;
+    return false;
+  }
+  for (Work& w : items_) {
+    if (auto* done = std::get_if<CommandDone>(&w)) {
+      Handle(*done);
+    } else if (auto* r = std::get_if<ReplyArrived>(&w)) {
+      engine_->OnReply(r->aggregate_type, r->command_id, r->attempt, r->instance, std::move(r->reply));
+      engine_->FinishOne();
+    } else if (auto* arm = std::get_if<ArmIfUnarmed>(&w)) {
+      {
+        std::lock_guard lock(timers_mu_);
+        timers_.SetIfUnarmed(arm->instance, arm->at_ms);
+      }
+      engine_->FinishOne();
+    }
+  }
+  std::size_t pokes = static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(), [](const Work& w) { return std::holds_alternative<Poke>(w); }));
+  items_.clear();
+  RunDue();
+  for (std::size_t i = 0; i < pokes; ++i) engine_->FinishOne();  // after what they made due was submitted
+  armed_.store(timers_.size());
+  current_ = outer;
+  return true;
 }
 
 void DispatchWorker::Handle(CommandDone& done) {
@@ -441,12 +502,11 @@ void DispatchWorker::Handle(CommandDone& done) {
   if (retry && done.resend && !engine_->stopping()) {
     // Nothing was written: send the same command again after a pause.
     engine_->stats_.resends++;
-    done.dispatch_duplicates = true;
     resends_.emplace(engine_->now() + engine_->options().resend_pause_ms, std::move(done));
     return;
   }
   if (r.status.ok()) {
-    if (!r.duplicate || done.dispatch_duplicates) engine_->Dispatch(r.events, done.instance.type);
+    if (!r.duplicate) engine_->Dispatch(r.events, done.instance.type);
     if (!r.duplicate && !r.events.empty() && engine_->options().on_committed) {
       engine_->options().on_committed(done.instance, r.events);
     }
@@ -469,8 +529,8 @@ void DispatchWorker::RunDue() {
     CommandDone pending = std::move(resends_.begin()->second);
     resends_.erase(resends_.begin());
     Command command = std::move(*pending.resend);
-    engine_->FinishOne();
-    engine_->Submit(std::move(command), true, true, nullptr);
+    engine_->Submit(std::move(command), true, nullptr);
+    engine_->FinishOne();  // after the resend counts: WaitIdle never sees a gap
   }
   std::vector<StreamId> due;
   {
@@ -508,6 +568,9 @@ std::future<CommandResult> Engine::Execute(Command command) {
   return future;
 }
 
+void Engine::DeliverReply(const StreamId& instance, const std::string& command_id, int attempt, Reply reply) {
+  impl_->DeliverReply(instance, command_id, attempt, std::move(reply));
+}
 void Engine::PokeTimers() { impl_->PokeTimers(); }
 bool Engine::WaitIdle(std::int64_t timeout_ms, std::int64_t withheld_replies) {
   return impl_->WaitIdle(timeout_ms, withheld_replies);

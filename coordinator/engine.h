@@ -42,6 +42,9 @@ struct EngineOptions {
   std::map<std::string, std::shared_ptr<Transport>> transports;
   // Dispatch workers; each owns the timers of the instances hashed to it.
   int workers = 2;
+  // Runs the dispatch workers (core/runtime/executor.h); null: a thread
+  // each. The simulation runs them, and the runtime's loops, on one thread.
+  Executor* executor = nullptr;
   const Clock* clock = SystemClock::Default();
   // A worker re-checks its timers at least this often (so a test's fake
   // clock is noticed without a real wait of the fake duration).
@@ -112,6 +115,12 @@ class Engine {
   // absent; what it issues is dispatched. `done` gets the runtime's answer.
   void Execute(Command command, CommandCallback done);
   std::future<CommandResult> Execute(Command command);
+
+  // A participant's answer to `command_id` (attempt `attempt`) that arrives
+  // on its own rather than through a Send callback: a reply topic, a
+  // redelivered message. A repeat of an answer already recorded changes
+  // nothing.
+  void DeliverReply(const StreamId& instance, const std::string& command_id, int attempt, Reply reply);
 
   // Re-checks due timers now (tests advance a fake clock, then call this).
   void PokeTimers();

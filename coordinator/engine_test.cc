@@ -86,8 +86,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(EngineTest, TransientFailuresAreRetriedWithBackoffUntilTheStepSucceeds) {
   Cluster c(TestCatalog(), Participant([](const OutgoingCommand& cmd, int) {
-              return cmd.command_type == "ReserveStock" && cmd.command_id.back() < '3' ? Act::kTransient
-                                                                                       : Act::kSucceed;
+              return cmd.command_type == "ReserveStock" && cmd.attempt < 3 ? Act::kTransient : Act::kSucceed;
             }));
   Started s = c.Start("PlaceOrder", Order("o-1"));
   c.Settle();
@@ -99,7 +98,7 @@ TEST(EngineTest, TransientFailuresAreRetriedWithBackoffUntilTheStepSucceeds) {
 TEST(EngineTest, CompensationThatFailsSomeTimesThenSucceedsEndsCompensated) {
   Cluster c(TestCatalog(), Participant([](const OutgoingCommand& cmd, int) {
               if (cmd.command_type == "Charge") return Act::kFail;
-              if (cmd.command_type == "ReleaseStock" && cmd.command_id.back() < '4') return Act::kTransient;
+              if (cmd.command_type == "ReleaseStock" && cmd.attempt < 4) return Act::kTransient;
               return Act::kSucceed;
             }));
   Started s = c.Start("PlaceOrder", Order("o-1"));
@@ -150,23 +149,45 @@ TEST(EngineTest, InvalidOperatorActionIsRefusedAndChangesNothing) {
   EXPECT_EQ(c.store().LastPosition(), before);
 }
 
-TEST(EngineTest, SuccessArrivingAfterItsStepTimedOutIsCompensated) {
-  // Attempt 1 of ReserveStock is slow (held), times out; attempt 2 is
-  // refused, so the saga compensates... then attempt 1's success arrives.
-  Cluster c(TestCatalog(), Participant([](const OutgoingCommand& cmd, int) {
-              if (cmd.command_type != "ReserveStock") return Act::kSucceed;
-              return cmd.command_id.back() == '1' ? Act::kHold : Act::kFail;
+TEST(EngineTest, ARetryAfterALostReplyGetsTheFirstAnswerWithItsCapturedData) {
+  // Attempt 1 of Charge is applied but its reply is lost (held); the retry
+  // carries the same command id, so the participant answers it as the first
+  // time: with the payment_id the Refund needs.
+  Cluster c(TestCatalog(), Participant([](const OutgoingCommand& cmd, int delivery) {
+              if (cmd.command_type == "Charge" && delivery == 1) return Act::kHold;
+              return cmd.command_type == "ApproveOrder" ? Act::kFail : Act::kSucceed;
             }));
   Started s = c.Start("PlaceOrder", Order("o-1"));
   c.Settle(100, /*withheld=*/1);
   EXPECT_EQ(c.SagaStatusOf(s.id), SagaStatus::kCompensated);
-  EXPECT_EQ(Count(c.participant().sent(), "ReleaseStock"), 0u);
+  SagaState state = c.Read<SagaState>({saga::kAggregateType, s.id});
+  EXPECT_EQ(state.context["charge_payment"]["payment_id"], "p-c-1");
+  EXPECT_EQ(state.step("charge_payment")->status, StepStatus::kCompensated);
+  EXPECT_EQ(Count(c.participant().sent(), "Charge"), 2u) << "one command, sent twice";
+  EXPECT_EQ(Count(c.participant().sent(), "Refund"), 1u);
+  for (const auto& [effect, times] : c.participant().effects()) EXPECT_EQ(times, 1) << effect;
 
-  c.participant().ReleaseHeld();  // the late success
+  c.participant().ReleaseHeld();  // the lost reply turns up after all
   c.Settle();
   EXPECT_EQ(c.SagaStatusOf(s.id), SagaStatus::kCompensated);
-  EXPECT_EQ(Count(c.participant().sent(), "ReleaseStock"), 1u) << "the reservation that did happen is released";
+  EXPECT_EQ(Count(c.EventTypes({saga::kAggregateType, s.id}), saga::kDuplicateReplyIgnored), 1u)
+      << "recorded, and changes nothing";
   EXPECT_EQ(Count(c.participant().sent(), "RejectOrder"), 1u) << "the final command is not sent twice";
+}
+
+TEST(EngineTest, AParallelStepInDoubtWhenItsSiblingIsRefusedIsResolvedAndCompensated) {
+  // Book did the work but its reply was lost; Print is refused. Book is
+  // resent (same id), answered with its first success, then undone.
+  Cluster c(TestCatalog(), Participant([](const OutgoingCommand& cmd, int delivery) {
+              if (cmd.command_type == "Book" && delivery == 1) return Act::kHold;
+              return cmd.command_type == "Print" ? Act::kFail : Act::kSucceed;
+            }));
+  Started s = c.Start("Shipping", Json{{"order_id", "x"}});
+  c.Settle(100, /*withheld=*/1);
+  EXPECT_EQ(c.SagaStatusOf(s.id), SagaStatus::kCompensated);
+  EXPECT_EQ(Count(c.participant().sent(), "CancelBooking"), 1u) << "the booking that did happen is undone";
+  EXPECT_EQ(Count(c.participant().sent(), "Restock"), 1u);
+  for (const auto& [effect, times] : c.participant().effects()) EXPECT_EQ(times, 1) << effect;
 }
 
 TEST(EngineTest, ParallelBranchesJoinAndOneFailingCompensatesTheOtherThenTheirParent) {
@@ -215,7 +236,7 @@ TEST(EngineTest, TccTimeoutCancelsBeforeTheTryAnswersAndTheLateTryIsIgnored) {
   EXPECT_EQ(Count(c.EventTypes({tcc::kAggregateType, s.id}), tcc::kLateReplyIgnored), 1u);
 }
 
-TEST(EngineTest, CommandForAParticipantWithoutTransportIsRetriedThenFailsVisibly) {
+TEST(EngineTest, CommandForAParticipantWithoutTransportIsRetriedThenStuckVisibly) {
   auto catalog = std::make_shared<DefinitionCatalog>();
   ASSERT_TRUE(catalog->AddSource(R"(
 saga Lonely {
@@ -229,7 +250,8 @@ saga Lonely {
   Started s = c.Start("Lonely", Json{{"id", "1"}});
   c.Settle();
   SagaState state = c.Read<SagaState>({saga::kAggregateType, s.id});
-  EXPECT_EQ(state.status(), SagaStatus::kCompensated);
+  EXPECT_EQ(state.status(), SagaStatus::kStuck) << "in doubt as far as the saga can tell: an operator decides";
+  EXPECT_EQ(state.step("ask")->status, StepStatus::kInDoubt);
   EXPECT_THAT(state.step("ask")->last_error, ::testing::HasSubstr("no transport for participant 'nobody'"));
 }
 
@@ -278,8 +300,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(EngineRestartTest, RetryTimerSurvivesARestart) {
   Cluster c(TestCatalog(), Participant([](const OutgoingCommand& cmd, int) {
-              return cmd.command_type == "ReserveStock" && cmd.command_id.back() == '1' ? Act::kTransient
-                                                                                        : Act::kSucceed;
+              return cmd.command_type == "ReserveStock" && cmd.attempt == 1 ? Act::kTransient : Act::kSucceed;
             }));
   Started s = c.Start("PlaceOrder", Order("o-1"));
   ASSERT_TRUE(c.engine().WaitIdle(10'000));

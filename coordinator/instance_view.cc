@@ -27,6 +27,16 @@ Json SagaView(const SagaState& s, std::int64_t version) {
   view["finished_ms"] = s.finished_ms;
   if (!s.stuck_reason.empty()) view["stuck_reason"] = s.stuck_reason;
   if (s.context.contains("failure")) view["failure"] = s.context["failure"];
+  // The operator's word, shown beside the final status: a step skipped while
+  // in doubt was not proven absent by the coordinator.
+  if (!s.operator_skips.empty()) {
+    Json skips = Json::array();
+    for (const OperatorSkip& k : s.operator_skips) {
+      skips.push_back(Json{{"step", k.step}, {"phase", k.phase}, {"in_doubt", k.in_doubt}, {"actor", k.actor},
+                           {"reason", k.reason}, {"at_ms", k.at_ms}});
+    }
+    view["operator_skips"] = std::move(skips);
+  }
   Json steps = Json::array();
   auto add = [&](const std::string& name) {
     const StepState* st = s.step(name);

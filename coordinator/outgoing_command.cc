@@ -8,32 +8,60 @@ namespace sagad::coordinator {
 
 void WriteCommandFields(const OutgoingCommand& c, Json& into) {
   into["command_id"] = c.command_id;
+  into["attempt"] = c.attempt;
   into["participant"] = c.participant;
   into["command_type"] = c.command_type;
   into["target"] = c.target;
   into["payload"] = c.payload;
+  if (c.compensable) into["compensable"] = true;
+  if (c.compensates) {
+    into["compensates"] = Json{{"command_id", c.compensates->command_id},
+                               {"command_type", c.compensates->command_type},
+                               {"target", c.compensates->target}};
+  }
+}
+
+Json DeliveryMetadata(const OutgoingCommand& c) {
+  Json m = {{"attempt", c.attempt}};
+  if (c.compensable) m["compensable"] = true;
+  if (c.compensates) {
+    m["compensates"] = Json{{"command_id", c.compensates->command_id},
+                            {"command_type", c.compensates->command_type},
+                            {"target", c.compensates->target}};
+  }
+  return m;
 }
 
 OutgoingCommand ReadCommandFields(const Json& from, const std::string& correlation_id) {
   OutgoingCommand c;
   c.command_id = StringField(from, "command_id");
+  c.attempt = static_cast<int>(IntField(from, "attempt", 1));
   c.participant = StringField(from, "participant");
   c.command_type = StringField(from, "command_type");
   c.target = StringField(from, "target");
   auto it = from.find("payload");
   if (it != from.end()) c.payload = *it;
   c.correlation_id = correlation_id;
+  auto compensable = from.find("compensable");
+  c.compensable = compensable != from.end() && compensable->is_boolean() && compensable->get<bool>();
+  auto compensates = from.find("compensates");
+  if (compensates != from.end() && compensates->is_object()) {
+    c.compensates = ForwardCommand{StringField(*compensates, "command_id"), StringField(*compensates, "command_type"),
+                                   StringField(*compensates, "target")};
+  }
   return c;
 }
 
-std::string CommandIdFor(std::string_view instance_id, std::string_view name, std::string_view phase, int attempt) {
+std::string CommandIdFor(std::string_view instance_id, std::string_view name, std::string_view phase, int revision) {
   std::string id(instance_id);
   id += '/';
   id += name;
   id += '/';
   id += phase;
-  id += '/';
-  id += std::to_string(attempt);
+  if (revision > 1) {
+    id += "/rev";
+    id += std::to_string(revision);
+  }
   return id;
 }
 
@@ -64,17 +92,22 @@ Result<OutgoingCommand> BuildCommand(const dsl::CommandSpec& spec, const Json& c
   return c;
 }
 
-std::int64_t BackoffMs(const dsl::RetryPolicy& policy, int next_attempt, std::string_view seed) {
+std::int64_t BackoffMs(const dsl::RetryPolicy& policy, int next_attempt, std::string_view command_id) {
   std::int64_t lo = std::max<std::int64_t>(policy.backoff_min_ms, 0);
   std::int64_t hi = std::max(policy.backoff_max_ms, lo);
   std::int64_t base = lo;
   for (int i = 2; i < next_attempt && base < hi; ++i) base *= 2;
   base = std::min(base, hi);
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
-  for (unsigned char ch : seed) {
-    h ^= ch;
-    h *= 1099511628211ULL;
-  }
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64 of "<command id>/<attempt>"
+  auto mix = [&h](std::string_view text) {
+    for (unsigned char ch : text) {
+      h ^= ch;
+      h *= 1099511628211ULL;
+    }
+  };
+  mix(command_id);
+  mix("/");
+  mix(std::to_string(next_attempt));
   std::int64_t half = base / 2;
   return base - half + static_cast<std::int64_t>(h % static_cast<std::uint64_t>(half + 1));
 }

@@ -2,6 +2,15 @@
 // every event it emits is applied to the copy at once (Emit), so the next
 // decision in the same command sees it. No I/O, no clock: times come from the
 // command's now_ms.
+//
+// The rules that make COMPENSATED mean "every forward effect was undone or
+// proven absent" (docs/architecture.md, "Saga semantics"):
+//  * one command id per (saga, step, phase); retries resend it unchanged;
+//  * a success or a failure is definitive whichever attempt it answers; a
+//    transient answer or a timeout leaves the step in doubt;
+//  * an in-doubt step is resolved (resent) before the saga can end, and a
+//    success found that way is compensated; out of budget -> STUCK on it;
+//  * a step's forward command is never sent once its compensation was.
 #include <algorithm>
 
 #include "coordinator/saga_decide.h"
@@ -38,108 +47,128 @@ class SagaDecider {
   StepState& st(const std::string& name) { return s_.steps[name]; }
 
   // ---- forward ----
+
+  // Sends the step's command: the first attempt, a retry, or a resend that
+  // resolves an in-doubt step. Every attempt carries the same command id and
+  // exactly the command the first one carried.
   void IssueStep(const Step& step) {
     StepState& st = this->st(step.name);
-    int attempt = st.attempts + 1;
-    std::string id = CommandIdFor(s_.saga_id, step.name, saga::kPhaseDo, attempt);
-    const Json* override_payload = st.payload_override ? &*st.payload_override : nullptr;
-    Result<OutgoingCommand> c = BuildCommand(step.send, s_.context, id, s_.saga_id, override_payload);
-    if (!c.ok()) {
+    std::string id = CommandIdFor(s_.saga_id, step.name, saga::kPhaseDo);
+    Result<OutgoingCommand> c = st.sent && st.sent->command_id == id
+                                    ? Result<OutgoingCommand>(*st.sent)
+                                    : BuildCommand(step.send, s_.context, id, s_.saga_id);
+    if (!c.ok()) {  // nothing was sent: the step failed, provably without effect
       Emit(saga::kStepFailed, Json{{"step", step.name},
                                    {"reason", "cannot build command: " + c.status().message()},
                                    {"at_ms", now_}});
       return;
     }
-    Json p = {{"step", step.name}, {"phase", saga::kPhaseDo}, {"attempt", attempt}};
+    c->attempt = st.attempts + 1;
+    c->compensable = step.compensate.has_value();
+    Json p = {{"step", step.name}, {"phase", saga::kPhaseDo}};
     WriteCommandFields(*c, p);
     p["deadline_ms"] = now_ + step.timeout_ms;
     p["issued_ms"] = now_;
     Emit(saga::kStepCommandIssued, std::move(p));
   }
 
-  // A forward attempt ended without an outcome (timeout, transient error):
-  // retry within budget while running forward, else fail the step.
-  void RetryOrFailStep(const Step& step, const std::string& reason) {
+  // A forward attempt ended without an outcome (timeout, transient error).
+  // Running forward: retry within the step's budget, then the step is in
+  // doubt and the saga compensates. Compensating: resend within the step's
+  // resolution budget, then STUCK on the step: it is never abandoned.
+  void RetryOrResolve(const Step& step, const std::string& reason) {
     StepState& st = this->st(step.name);
     int used = st.attempts - st.budget_base;
-    if (s_.phase == SagaState::Phase::kForward && used < step.retry.max_attempts) {
-      int next = st.attempts + 1;
-      std::int64_t at =
-          now_ + BackoffMs(step.retry, next, CommandIdFor(s_.saga_id, step.name, saga::kPhaseDo, next));
-      Emit(saga::kRetryScheduled,
-           Json{{"step", step.name}, {"phase", saga::kPhaseDo}, {"attempt", next}, {"at_ms", at}, {"reason", reason}});
+    std::string id = CommandIdFor(s_.saga_id, step.name, saga::kPhaseDo);
+    int next = st.attempts + 1;
+    if (s_.phase == SagaState::Phase::kForward) {
+      if (used < step.retry.max_attempts) {
+        ScheduleRetry(step.name, saga::kPhaseDo, next, now_ + BackoffMs(step.retry, next, id), reason);
+        return;
+      }
+      Emit(saga::kStepInDoubt, Json{{"step", step.name},
+                                    {"reason", reason + " (attempt " + std::to_string(used) + " of " +
+                                                   std::to_string(step.retry.max_attempts) + ", outcome unknown)"},
+                                    {"attempts", st.attempts},
+                                    {"at_ms", now_}});
+      used = st.attempts - st.budget_base;  // the resolution budget starts now
+    }
+    if (used < step.resolve_retry.retries()) {
+      ScheduleRetry(step.name, saga::kPhaseDo, next, now_ + BackoffMs(step.resolve_retry, next, id),
+                    reason + " (resolving: the saga is compensating)");
       return;
     }
-    std::string why = s_.phase == SagaState::Phase::kForward
-                          ? reason + " (attempt " + std::to_string(used) + " of " +
-                                std::to_string(step.retry.max_attempts) + ")"
-                          : reason + " (saga is compensating: no retry)";
-    Emit(saga::kStepFailed, Json{{"step", step.name}, {"reason", why}, {"at_ms", now_}});
+    Emit(saga::kSagaStuck, Json{{"step", step.name},
+                                {"phase", saga::kPhaseDo},
+                                {"reason", "step " + step.name + " is in doubt: no definitive answer after " +
+                                               std::to_string(st.attempts) + " attempts (" + reason +
+                                               "); retry it, or skip it if nothing needs undoing"},
+                                {"at_ms", now_}});
   }
 
   // ---- compensation ----
   void IssueCompensation(const Step& step) {
     StepState& st = this->st(step.name);
     int attempt = st.compensation_attempts + 1;
-    std::string id = CommandIdFor(s_.saga_id, step.name, saga::kPhaseCompensate, attempt);
+    std::string id = CommandIdFor(s_.saga_id, step.name, saga::kPhaseCompensate, st.compensation_revision);
     const Json* override_payload = st.payload_override ? &*st.payload_override : nullptr;
-    Result<OutgoingCommand> c = BuildCommand(*step.compensate, s_.context, id, s_.saga_id, override_payload);
+    Result<OutgoingCommand> c = st.sent && st.sent->command_id == id
+                                    ? Result<OutgoingCommand>(*st.sent)
+                                    : BuildCommand(*step.compensate, s_.context, id, s_.saga_id, override_payload);
     if (!c.ok()) {
       // Retrying would evaluate the same expression again: stuck at once.
       std::string reason = "cannot build compensation command: " + c.status().message();
       Emit(saga::kCompensationFailed,
            Json{{"step", step.name}, {"attempt", attempt}, {"reason", reason}, {"at_ms", now_}});
-      Emit(saga::kSagaStuck, Json{{"step", step.name}, {"reason", reason}, {"at_ms", now_}});
+      Stick(step.name, saga::kPhaseCompensate, reason);
       return;
     }
-    Json p = {{"step", step.name}, {"phase", saga::kPhaseCompensate}, {"attempt", attempt}};
+    c->attempt = attempt;
+    c->compensates = ForwardCommand{CommandIdFor(s_.saga_id, step.name, saga::kPhaseDo), step.send.command_type(),
+                                    st.forward_target};
+    Json p = {{"step", step.name}, {"phase", saga::kPhaseCompensate}};
     WriteCommandFields(*c, p);
     p["deadline_ms"] = now_ + step.timeout_ms;
     p["issued_ms"] = now_;
     Emit(saga::kCompensationIssued, std::move(p));
   }
 
+  // A compensation attempt ended without an outcome: resend it (same id)
+  // within the compensation budget, then STUCK.
   void RetryCompensationOrStick(const Step& step, const std::string& reason) {
     StepState& st = this->st(step.name);
     int used = st.compensation_attempts - st.compensation_budget_base;
     if (used < step.compensation_retry.max_attempts) {
       int next = st.compensation_attempts + 1;
-      std::int64_t at = now_ + BackoffMs(step.compensation_retry, next,
-                                         CommandIdFor(s_.saga_id, step.name, saga::kPhaseCompensate, next));
-      Emit(saga::kRetryScheduled, Json{{"step", step.name},
-                                       {"phase", saga::kPhaseCompensate},
-                                       {"attempt", next},
-                                       {"at_ms", at},
-                                       {"reason", reason}});
+      std::string id = CommandIdFor(s_.saga_id, step.name, saga::kPhaseCompensate, st.compensation_revision);
+      ScheduleRetry(step.name, saga::kPhaseCompensate, next, now_ + BackoffMs(step.compensation_retry, next, id),
+                    reason);
       return;
     }
-    Emit(saga::kSagaStuck, Json{{"step", step.name},
-                                {"reason", "compensation of step " + step.name + " failed after " +
-                                               std::to_string(used) + " attempts: " + reason},
-                                {"at_ms", now_}});
+    Stick(step.name, saga::kPhaseCompensate,
+          "compensation of step " + step.name + " failed after " + std::to_string(used) + " attempts: " + reason);
+  }
+
+  void Stick(const std::string& step, const char* phase, const std::string& reason) {
+    Emit(saga::kSagaStuck, Json{{"step", step}, {"phase", phase}, {"reason", reason}, {"at_ms", now_}});
+  }
+
+  EmitFn emitter() {
+    return [this](const char* type, Json payload) { Emit(type, std::move(payload)); };
   }
 
   void IssueFinal(const std::optional<dsl::CommandSpec>& spec, const char* kind) {
-    if (!spec) return;
-    std::string id = CommandIdFor(s_.saga_id, "final", kind, 1);
-    if (s_.commands.count(id)) return;  // compensation reopened by a late success: sent once
-    Result<OutgoingCommand> c = BuildCommand(*spec, s_.context, id, s_.saga_id);
-    if (!c.ok()) {
-      Emit(saga::kFinalCommandFailed, Json{{"kind", kind}, {"reason", c.status().message()}});
-      return;
-    }
-    Json p = {{"kind", kind}};
-    WriteCommandFields(*c, p);
-    Emit(saga::kFinalCommandIssued, std::move(p));
+    IssueFinalCommand(emitter(), s_.commands, spec, kind, s_.context, s_.saga_id, now_);
   }
 
-  // Retries whose time has come (not while paused).
+  // Retries whose time has come (not while paused). A forward retry while
+  // compensating is the resolution of an in-doubt step.
   void IssueDueRetries() {
-    if (s_.paused) return;
+    if (s_.paused || s_.finished()) return;
     for (const Step& step : def().steps) {
       StepState& st = this->st(step.name);
       if (st.retry_at_ms > now_) continue;
-      if (st.status == StepStatus::kRetryWaiting && s_.phase == SagaState::Phase::kForward) {
+      if (st.status == StepStatus::kRetryWaiting) {
         IssueStep(step);
       } else if (st.status == StepStatus::kCompensationRetryWaiting && s_.compensating()) {
         IssueCompensation(step);
@@ -156,6 +185,12 @@ class SagaDecider {
   }
 
  private:
+  void ScheduleRetry(const std::string& step, const char* phase, int attempt, std::int64_t at,
+                     const std::string& reason) {
+    Emit(saga::kRetryScheduled,
+         Json{{"step", step}, {"phase", phase}, {"attempt", attempt}, {"at_ms", at}, {"reason", reason}});
+  }
+
   bool AllSucceeded(const std::vector<std::string>& names) {
     return std::all_of(names.begin(), names.end(),
                        [&](const std::string& n) { return st(n).status == StepStatus::kSucceeded; });
@@ -174,10 +209,11 @@ class SagaDecider {
     IssueFinal(def().on_completed, "on_completed");
   }
 
-  // Nothing more will happen to the step that would need undoing first.
+  // Nothing more will happen to the step that would need undoing first. An
+  // in-doubt step is not settled: it may yet turn out to have succeeded.
   static bool Settled(StepStatus status) {
     return status == StepStatus::kPending || status == StepStatus::kFailed || status == StepStatus::kCompensated ||
-           status == StepStatus::kCompensationSkipped;
+           status == StepStatus::kCompensationSkipped || status == StepStatus::kSkipped;
   }
 
   bool DependentsSettled(const Step& step) {
@@ -189,13 +225,6 @@ class SagaDecider {
   }
 
   void ProgressCompensation() {
-    // Steps waiting to retry forward will not run now.
-    for (const Step& step : def().steps) {
-      if (st(step.name).status == StepStatus::kRetryWaiting) {
-        Emit(saga::kStepFailed,
-             Json{{"step", step.name}, {"reason", "abandoned: the saga is compensating"}, {"at_ms", now_}});
-      }
-    }
     // Undo completed steps once every step after them is settled, until
     // nothing changes (a skip settles a step at once).
     for (bool changed = true; changed;) {
@@ -211,6 +240,8 @@ class SagaDecider {
         changed = true;
       }
     }
+    // COMPENSATED only once every step is settled: nothing in doubt, so
+    // nothing can arrive later that would need undoing.
     if (s_.phase != SagaState::Phase::kCompensating) return;
     for (const Step& step : def().steps) {
       if (!Settled(st(step.name).status)) return;
@@ -285,6 +316,14 @@ std::string ClassifyEvent(const SagaState& s, const std::string& id, const std::
   return outcome;
 }
 
+Json Captured(const Step& step, const Json& data) {
+  Json captured = Json::object();
+  for (const std::string& field : step.capture) {
+    if (data.contains(field)) captured[field] = data[field];
+  }
+  return captured;
+}
+
 Decision Reply(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
   SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
   const Json& p = c.payload;
@@ -301,7 +340,7 @@ Decision Reply(const SagaState& s, const Command& c, const DefinitionCatalog* ca
     return Status::InvalidArgument("HandleReply with outcome 'event' needs 'event_type'");
   }
   outcome = ClassifyEvent(s, id, outcome, event_type);
-  bool success = outcome == "success";
+  if (outcome == "rejected") outcome = "failure";
   std::string reason = StringField(p, "reason");
   if (reason.empty()) reason = event_type.empty() ? outcome : event_type;
   Json data = p.contains("data") && p["data"].is_object() ? p["data"] : Json::object();
@@ -316,89 +355,91 @@ Decision Reply(const SagaState& s, const Command& c, const DefinitionCatalog* ca
   auto ref_it = s.commands.find(id);
   if (ref_it == s.commands.end()) return ignore(saga::kLateReplyIgnored, "unknown command id");
   const CommandRef& ref = ref_it->second;
+  int attempt = static_cast<int>(IntField(p, "attempt", ref.attempt));
+  record["attempt"] = attempt;
   if (ref.answered) return ignore(saga::kDuplicateReplyIgnored, "this command's outcome is already recorded");
   if (outcome == "event") {
     return ignore(saga::kLateReplyIgnored,
                   "event " + event_type + " is neither a success nor a failure event of step " + ref.step);
   }
+  bool definitive = outcome != "transient";
   if (ref.step.empty()) {  // a final command
-    d.Emit(saga::kFinalCommandAcknowledged, Json{{"command_id", id}, {"outcome", outcome}});
+    AnswerFinalCommand(d.emitter(), s.finals, id, attempt, outcome, reason, d.now());
     return d.Take();
   }
   const Step* step = d.def().FindStep(ref.step);
   if (!step) return ignore(saga::kLateReplyIgnored, "step " + ref.step + " is not in the definition");
   const StepState& st = *s.step(ref.step);
-  bool current = st.outstanding && st.outstanding->command_id == id;
+  if (s.finished()) {
+    return ignore(saga::kLateReplyIgnored, "the saga is " + std::string(SagaStatusName(s.status())));
+  }
+  auto not_awaited = [&](const std::string& what) {
+    return ignore(saga::kLateReplyIgnored, what + " to attempt " + std::to_string(attempt) + " of step " +
+                                               step->name + ", which is " + std::string(StepStatusName(st.status)));
+  };
 
   if (ref.phase == saga::kPhaseDo) {
-    if (current) {
-      if (success) {
-        Json captured = Json::object();
-        for (const std::string& field : step->capture) {
-          if (data.contains(field)) captured[field] = data[field];
-        }
-        d.Emit(saga::kStepSucceeded, Json{{"step", step->name}, {"command_id", id}, {"event_type", event_type},
-                                          {"captured", captured}, {"late", false}, {"at_ms", d.now()}});
-      } else if (outcome == "transient") {
-        d.Emit(saga::kAttemptFailed, Json{{"step", step->name}, {"phase", saga::kPhaseDo}, {"attempt", ref.attempt},
-                                          {"command_id", id}, {"reason", reason}, {"at_ms", d.now()}});
-        d.RetryOrFailStep(*step, reason);
+    bool latest = st.status == StepStatus::kRunning && attempt == st.attempts;
+    if (definitive) {
+      // Whichever attempt it answers, it is the step's outcome: the
+      // participant ran the command once, or refused it for good.
+      if (!st.in_doubt()) return not_awaited("answer");
+      if (outcome == "success") {
+        d.Emit(saga::kStepSucceeded, Json{{"step", step->name}, {"command_id", id}, {"attempt", attempt},
+                                          {"event_type", event_type}, {"captured", Captured(*step, data)},
+                                          {"late", !latest}, {"at_ms", d.now()}});
       } else {
-        d.Emit(saga::kStepFailed,
-               Json{{"step", step->name}, {"reason", reason}, {"command_id", id}, {"at_ms", d.now()}});
+        d.Emit(saga::kStepFailed, Json{{"step", step->name}, {"reason", reason}, {"command_id", id},
+                                       {"attempt", attempt}, {"at_ms", d.now()}});
       }
-      d.Progress();
-      return d.Take();
+    } else {
+      if (!latest) return not_awaited("transient answer");
+      d.Emit(saga::kAttemptFailed, Json{{"step", step->name}, {"phase", saga::kPhaseDo}, {"attempt", attempt},
+                                        {"command_id", id}, {"reason", reason}, {"at_ms", d.now()}});
+      d.RetryOrResolve(*step, reason);
     }
-    // An earlier attempt (timed out or superseded). If it succeeded the step
-    // happened: count it, so it is compensated if the saga fails.
-    bool open = st.status == StepStatus::kRunning || st.status == StepStatus::kRetryWaiting ||
-                st.status == StepStatus::kFailed;
-    if (success && open && s.phase != SagaState::Phase::kAborted) {
-      Json captured = Json::object();
-      for (const std::string& field : step->capture) {
-        if (data.contains(field)) captured[field] = data[field];
-      }
-      d.Emit(saga::kStepSucceeded, Json{{"step", step->name}, {"command_id", id}, {"event_type", event_type},
-                                        {"captured", captured}, {"late", true}, {"at_ms", d.now()}});
-      d.Progress();
-      return d.Take();
-    }
-    return ignore(saga::kLateReplyIgnored, "reply to attempt " + std::to_string(ref.attempt) + " of step " +
-                                                step->name + ", which is " + std::string(StepStatusName(st.status)));
+    d.Progress();
+    return d.Take();
   }
 
   // Compensation.
-  if (current) {
-    if (success) {
-      d.Emit(saga::kCompensationSucceeded,
-             Json{{"step", step->name}, {"command_id", id}, {"late", false}, {"at_ms", d.now()}});
-    } else {
-      d.Emit(saga::kCompensationFailed, Json{{"step", step->name}, {"attempt", ref.attempt}, {"command_id", id},
-                                             {"reason", reason}, {"at_ms", d.now()}});
-      d.RetryCompensationOrStick(*step, reason);
+  bool current = st.outstanding && st.outstanding->command_id == id;
+  bool awaited = st.status == StepStatus::kCompensating || st.status == StepStatus::kCompensationRetryWaiting ||
+                 st.status == StepStatus::kCompensationFailed;
+  if (outcome == "success") {
+    if (!awaited) return not_awaited("answer");
+    d.Emit(saga::kCompensationSucceeded, Json{{"step", step->name}, {"command_id", id},
+                                              {"late", !(current && attempt == st.compensation_attempts)},
+                                              {"at_ms", d.now()}});
+  } else if (definitive) {
+    // A refusal is final for this command id (a resend gets it again):
+    // only an operator can take it further.
+    if (!awaited || id != CommandIdFor(s.saga_id, step->name, saga::kPhaseCompensate, st.compensation_revision)) {
+      return not_awaited("refusal");
     }
-    d.Progress();
-    return d.Take();
+    d.Emit(saga::kCompensationFailed, Json{{"step", step->name}, {"attempt", attempt}, {"command_id", id},
+                                           {"reason", reason}, {"at_ms", d.now()}});
+    d.Stick(step->name, saga::kPhaseCompensate, "compensation of step " + step->name + " refused: " + reason);
+  } else {
+    if (!current || attempt != st.compensation_attempts) return not_awaited("transient answer");
+    d.Emit(saga::kAttemptFailed, Json{{"step", step->name}, {"phase", saga::kPhaseCompensate},
+                                      {"attempt", attempt}, {"command_id", id}, {"reason", reason},
+                                      {"at_ms", d.now()}});
+    d.RetryCompensationOrStick(*step, reason);
   }
-  bool open = st.status == StepStatus::kCompensating || st.status == StepStatus::kCompensationRetryWaiting ||
-              st.status == StepStatus::kCompensationFailed;
-  if (success && open) {
-    d.Emit(saga::kCompensationSucceeded,
-           Json{{"step", step->name}, {"command_id", id}, {"late", true}, {"at_ms", d.now()}});
-    d.Progress();
-    return d.Take();
-  }
-  return ignore(saga::kLateReplyIgnored, "reply to compensation attempt " + std::to_string(ref.attempt) +
-                                              " of step " + step->name + ", which is " +
-                                              std::string(StepStatusName(st.status)));
+  d.Progress();
+  return d.Take();
 }
 
 // ---- TimerFired ----
 Decision Timer(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
-  if (s.phase == SagaState::Phase::kNew || s.finished()) return Events{};
-  SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
+  if (s.phase == SagaState::Phase::kNew) return Events{};
   SagaDecider d(s, catalog, NowOf(c));
+  if (s.finished()) {  // only final commands can still be waiting
+    ResendDueFinalCommands(d.emitter(), s.finals, d.now());
+    return d.Take();
+  }
+  SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
   for (const Step& step : d.def().steps) {
     const StepState& st = d.st(step.name);
     if (!st.outstanding || st.deadline_ms > d.now()) continue;
@@ -414,7 +455,7 @@ Decision Timer(const SagaState& s, const Command& c, const DefinitionCatalog* ca
     if (compensation) {
       d.RetryCompensationOrStick(step, reason);
     } else {
-      d.RetryOrFailStep(step, reason);
+      d.RetryOrResolve(step, reason);
     }
   }
   d.IssueDueRetries();
@@ -442,6 +483,14 @@ Result<OperatorInput> ReadOperator(const SagaState& s, const Command& c) {
 
 Json OperatorRecord(const OperatorInput& in) { return Json{{"actor", in.actor}, {"reason", in.reason}, {"at_ms", in.now}}; }
 
+bool StuckOn(const StepState& st) {
+  return st.status == StepStatus::kCompensationFailed || st.status == StepStatus::kInDoubt;
+}
+
+const char kUnknownOutcome[] =
+    "'s outcome is unknown (its command may have run): an edited payload would be a second command on top of it; "
+    "retry it unchanged, or skip it if nothing needs undoing";
+
 Decision Retry(const SagaState& s, const Command& c, const DefinitionCatalog* catalog) {
   Result<OperatorInput> in = ReadOperator(s, c);
   if (!in.ok()) return in.status();
@@ -453,31 +502,43 @@ Decision Retry(const SagaState& s, const Command& c, const DefinitionCatalog* ca
     targets.push_back(requested);
   } else {
     for (const auto& [name, st] : s.steps) {
-      if (st.status == StepStatus::kCompensationFailed) targets.push_back(name);
+      if (StuckOn(st)) targets.push_back(name);
     }
     if (targets.empty()) return Status::FailedPrecondition("saga " + s.saga_id + " is not stuck: name the step to retry");
   }
-  if (c.payload.contains("payload") && targets.size() != 1) {
-    return Status::InvalidArgument("an edited payload needs exactly one step");
-  }
+  bool edited = c.payload.contains("payload");
+  if (edited && targets.size() != 1) return Status::InvalidArgument("an edited payload needs exactly one step");
   SagaDecider d(s, catalog, in->now);
   for (const std::string& name : targets) {
-    StepStatus status = d.st(name).status;
+    const StepState& st = d.st(name);
     const char* phase = nullptr;
-    if ((status == StepStatus::kRunning || status == StepStatus::kRetryWaiting) &&
-        s.phase == SagaState::Phase::kForward) {
+    int revision = st.compensation_revision;
+    if (st.in_doubt()) {
+      // Resent with the same command id: whatever the earlier attempts did,
+      // the participant runs it at most once.
+      if (edited) return Status::FailedPrecondition("step " + name + kUnknownOutcome);
       phase = saga::kPhaseDo;
-    } else if (status == StepStatus::kCompensating || status == StepStatus::kCompensationRetryWaiting ||
-               status == StepStatus::kCompensationFailed) {
+    } else if (st.status == StepStatus::kCompensating || st.status == StepStatus::kCompensationRetryWaiting ||
+               st.status == StepStatus::kCompensationFailed) {
       phase = saga::kPhaseCompensate;
+      // After a refusal the same id would only be refused again: a new
+      // command. Otherwise its outcome is unknown: resend it unchanged.
+      if (st.compensation_refused) {
+        revision++;
+      } else if (edited) {
+        return Status::FailedPrecondition("the compensation of step " + name + kUnknownOutcome);
+      }
     } else {
-      return Status::FailedPrecondition("step " + name + " is " + std::string(StepStatusName(status)) +
-                                        "; only a running, retry-waiting or stuck step or compensation can be retried");
+      return Status::FailedPrecondition(
+          "step " + name + " is " + std::string(StepStatusName(st.status)) +
+          "; only a step whose outcome is unknown, or a compensation that is running, waiting or stuck, can be "
+          "retried (a step's forward command is never sent after its compensation)");
     }
     Json rec = OperatorRecord(*in);
     rec["step"] = name;
     rec["phase"] = phase;
-    if (c.payload.contains("payload")) rec["payload"] = c.payload["payload"];
+    rec["revision"] = phase == saga::kPhaseDo ? 1 : revision;
+    if (edited) rec["payload"] = c.payload["payload"];
     d.Emit(saga::kOperatorRetried, std::move(rec));
     const Step& step = *d.def().FindStep(name);
     if (phase == saga::kPhaseDo) {
@@ -501,7 +562,9 @@ Decision Skip(const SagaState& s, const Command& c, const DefinitionCatalog* cat
   if (s.phase == SagaState::Phase::kForward &&
       (st->status == StepStatus::kPending || st->status == StepStatus::kRunning ||
        st->status == StepStatus::kRetryWaiting)) {
-    phase = saga::kPhaseDo;
+    phase = saga::kPhaseDo;  // the operator says it is done: go on
+  } else if (s.compensating() && st->in_doubt()) {
+    phase = saga::kPhaseDo;  // the operator says it never took effect: nothing to undo
   } else if (s.compensating() &&
              (st->status == StepStatus::kSucceeded || st->status == StepStatus::kCompensating ||
               st->status == StepStatus::kCompensationRetryWaiting ||
@@ -516,6 +579,7 @@ Decision Skip(const SagaState& s, const Command& c, const DefinitionCatalog* cat
   Json rec = OperatorRecord(*in);
   rec["step"] = name;
   rec["phase"] = phase;
+  rec["in_doubt"] = st->in_doubt();
   d.Emit(saga::kOperatorSkipped, std::move(rec));
   d.Progress();
   return d.Take();

@@ -18,20 +18,26 @@ void MarkAnswered(SagaState& s, const Json& p) {
   if (it != s.commands.end()) it->second.answered = true;
 }
 
-// Leaves STUCK once no step's compensation is failed any more.
+// Leaves STUCK once no step waits for an operator any more.
 void Unstick(SagaState& s) {
   if (s.phase != SagaState::Phase::kStuck) return;
   for (const auto& [_, st] : s.steps) {
-    if (st.status == StepStatus::kCompensationFailed) return;
+    if (st.status == StepStatus::kCompensationFailed || st.status == StepStatus::kInDoubt) return;
   }
   s.phase = SagaState::Phase::kCompensating;
   s.stuck_reason.clear();
 }
 
+// Steps still in doubt when the saga turns are resolved before anything is
+// undone, with a budget of their own (the step's `resolve retry`): their
+// forward attempts so far no longer count.
 void StartCompensation(SagaState& s, const std::string& step, const std::string& reason) {
   if (s.phase != SagaState::Phase::kForward) return;
   s.phase = SagaState::Phase::kCompensating;
   s.context["failure"] = Json{{"step", step}, {"reason", reason}};
+  for (auto& [_, st] : s.steps) {
+    if (st.in_doubt()) st.budget_base = st.attempts;
+  }
 }
 
 void Issued(SagaState& s, const Json& p, bool compensation) {
@@ -41,16 +47,21 @@ void Issued(SagaState& s, const Json& p, bool compensation) {
   if (compensation) {
     st.status = StepStatus::kCompensating;
     st.compensation_attempts = attempt;
+    st.compensation_refused = false;
   } else {
     st.status = StepStatus::kRunning;
     st.attempts = attempt;
+    st.forward_target = c.target;
     if (st.started_ms == 0) st.started_ms = IntField(p, "issued_ms");
   }
   st.deadline_ms = IntField(p, "deadline_ms");
   st.retry_at_ms = 0;
   st.payload_override.reset();
-  s.commands[c.command_id] =
-      CommandRef{StringField(p, "step"), compensation ? saga::kPhaseCompensate : saga::kPhaseDo, attempt, false};
+  CommandRef& ref = s.commands[c.command_id];
+  ref.step = StringField(p, "step");
+  ref.phase = compensation ? saga::kPhaseCompensate : saga::kPhaseDo;
+  ref.attempt = attempt;
+  st.sent = c;
   st.outstanding = std::move(c);
 }
 
@@ -74,8 +85,6 @@ void OnStepSucceeded(SagaState& s, const Json& p) {
   st.finished_ms = IntField(p, "at_ms");
   s.context[StringField(p, "step")] = p.contains("captured") ? p["captured"] : Json::object();
   MarkAnswered(s, p);
-  // A late success after compensation finished reopens it: the step happened.
-  if (s.phase == SagaState::Phase::kCompensated) s.phase = SagaState::Phase::kCompensating;
 }
 
 void OnStepFailed(SagaState& s, const Json& p) {
@@ -85,6 +94,12 @@ void OnStepFailed(SagaState& s, const Json& p) {
   st.last_error = StringField(p, "reason");
   st.finished_ms = IntField(p, "at_ms");
   MarkAnswered(s, p);
+  StartCompensation(s, StringField(p, "step"), st.last_error);
+}
+
+void OnStepInDoubt(SagaState& s, const Json& p) {
+  StepState& st = StepOf(s, p);
+  st.last_error = StringField(p, "reason");
   StartCompensation(s, StringField(p, "step"), st.last_error);
 }
 
@@ -109,13 +124,13 @@ void OnCompensationSucceeded(SagaState& s, const Json& p) {
   st.outstanding.reset();
   st.finished_ms = IntField(p, "at_ms");
   MarkAnswered(s, p);
-  Unstick(s);
 }
 
 void OnCompensationFailed(SagaState& s, const Json& p) {
   StepState& st = StepOf(s, p);
   st.outstanding.reset();
   st.last_error = StringField(p, "reason");
+  st.compensation_refused = true;
   MarkAnswered(s, p);
 }
 
@@ -135,19 +150,10 @@ void OnStuck(SagaState& s, const Json& p) {
   s.phase = SagaState::Phase::kStuck;
   s.stuck_reason = StringField(p, "reason");
   std::string step = StringField(p, "step");
-  if (!step.empty()) s.steps[step].status = StepStatus::kCompensationFailed;
-}
-
-void OnFinalIssued(SagaState& s, const Json& p) {
-  OutgoingCommand c = ReadCommandFields(p, s.saga_id);
-  s.commands[c.command_id] = CommandRef{"", StringField(p, "kind"), 1, false};
-  s.unacknowledged_finals.push_back(std::move(c));
-}
-
-void OnFinalAcknowledged(SagaState& s, const Json& p) {
-  std::string id = StringField(p, "command_id");
-  MarkAnswered(s, p);
-  std::erase_if(s.unacknowledged_finals, [&](const OutgoingCommand& c) { return c.command_id == id; });
+  if (step.empty()) return;
+  StepState& st = s.steps[step];
+  st.outstanding.reset();
+  st.status = StringField(p, "phase") == saga::kPhaseDo ? StepStatus::kInDoubt : StepStatus::kCompensationFailed;
 }
 
 void OnOperatorRetried(SagaState& s, const Json& p) {
@@ -157,27 +163,36 @@ void OnOperatorRetried(SagaState& s, const Json& p) {
   if (compensation) {
     st.status = StepStatus::kCompensationRetryWaiting;
     st.compensation_budget_base = st.compensation_attempts;
+    int revision = static_cast<int>(IntField(p, "revision", st.compensation_revision));
+    if (revision != st.compensation_revision) {
+      st.compensation_revision = revision;
+      st.sent.reset();  // a new command: built afresh
+    }
   } else {
     st.status = StepStatus::kRetryWaiting;
     st.budget_base = st.attempts;
   }
   st.retry_at_ms = IntField(p, "at_ms");
   if (p.contains("payload")) st.payload_override = p["payload"];
-  Unstick(s);
 }
 
 void OnOperatorSkipped(SagaState& s, const Json& p) {
   StepState& st = StepOf(s, p);
+  std::string step = StringField(p, "step");
+  std::string phase = StringField(p, "phase");
+  bool in_doubt = p.value("in_doubt", false);
   st.outstanding.reset();
   st.finished_ms = IntField(p, "at_ms");
-  if (StringField(p, "phase") == saga::kPhaseCompensate) {
+  if (phase == saga::kPhaseCompensate) {
     st.status = StepStatus::kCompensated;
+  } else if (in_doubt && s.compensating()) {
+    st.status = StepStatus::kSkipped;
   } else {
     st.status = StepStatus::kSucceeded;
-    std::string step = StringField(p, "step");
     if (!s.context.contains(step)) s.context[step] = Json::object();
   }
-  Unstick(s);
+  s.operator_skips.push_back(OperatorSkip{step, phase, in_doubt, StringField(p, "actor"), StringField(p, "reason"),
+                                          IntField(p, "at_ms")});
 }
 
 void OnOperatorAborted(SagaState& s, const Json& p) {
@@ -200,6 +215,7 @@ const std::unordered_map<std::string, Applier>& Appliers() {
       {saga::kStepCommandIssued, OnStepIssued},
       {saga::kStepSucceeded, OnStepSucceeded},
       {saga::kStepFailed, OnStepFailed},
+      {saga::kStepInDoubt, OnStepInDoubt},
       {saga::kStepTimedOut, OnAttemptEnded},
       {saga::kAttemptFailed, OnAttemptEnded},
       {saga::kRetryScheduled, OnRetryScheduled},
@@ -210,8 +226,6 @@ const std::unordered_map<std::string, Applier>& Appliers() {
       {saga::kSagaCompleted, OnCompleted},
       {saga::kSagaCompensated, OnCompensated},
       {saga::kSagaStuck, OnStuck},
-      {saga::kFinalCommandIssued, OnFinalIssued},
-      {saga::kFinalCommandAcknowledged, OnFinalAcknowledged},
       {saga::kOperatorRetried, OnOperatorRetried},
       {saga::kOperatorSkipped, OnOperatorSkipped},
       {saga::kOperatorAborted, OnOperatorAborted},
@@ -228,9 +242,16 @@ std::shared_ptr<const CatalogEntry> Resolve(const SagaState& s, const Definition
 }  // namespace
 
 void ApplySagaEvent(SagaState& state, const Event& event, const DefinitionCatalog* catalog) {
+  if (FinalCommands::Applies(event.type)) {
+    state.finals.Apply(event.type, event.payload, state.saga_id, state.commands);
+    return;
+  }
   auto it = Appliers().find(event.type);
   if (it == Appliers().end()) return;  // recorded only (late/duplicate replies, FinalCommandFailed)
   it->second(state, event.payload);
+  // Whatever settled the step it was stuck on (a late answer, an
+  // operator), the saga is no longer stuck on it.
+  Unstick(state);
   if (event.type == saga::kSagaStarted) {
     state.definition = Resolve(state, catalog);
     if (state.definition) {
@@ -256,7 +277,8 @@ std::string_view SagaStatusName(SagaStatus status) {
 namespace {
 constexpr std::string_view kStepStatusNames[] = {
     "PENDING",     "RUNNING",     "RETRY_WAITING",        "SUCCEEDED",           "FAILED",
-    "COMPENSATING", "COMPENSATION_RETRY_WAITING", "COMPENSATED", "COMPENSATION_SKIPPED", "COMPENSATION_FAILED"};
+    "COMPENSATING", "COMPENSATION_RETRY_WAITING", "COMPENSATED", "COMPENSATION_SKIPPED", "COMPENSATION_FAILED",
+    "IN_DOUBT",    "SKIPPED"};
 }  // namespace
 
 std::string_view StepStatusName(StepStatus status) { return kStepStatusNames[static_cast<int>(status)]; }
@@ -280,8 +302,8 @@ const StepState* SagaState::step(const std::string& name) const {
 }
 
 std::optional<std::int64_t> NextDeadline(const SagaState& state) {
-  if (state.finished()) return std::nullopt;
-  std::optional<std::int64_t> next;
+  std::optional<std::int64_t> next = state.finals.NextWake();
+  if (state.finished()) return next;
   auto consider = [&](std::int64_t t) {
     if (!next || t < *next) next = t;
   };
@@ -300,7 +322,8 @@ std::vector<OutgoingCommand> OutstandingCommands(const SagaState& state) {
   for (const auto& [_, st] : state.steps) {
     if (st.outstanding) out.push_back(*st.outstanding);
   }
-  out.insert(out.end(), state.unacknowledged_finals.begin(), state.unacknowledged_finals.end());
+  std::vector<OutgoingCommand> finals = state.finals.Outstanding();
+  out.insert(out.end(), finals.begin(), finals.end());
   return out;
 }
 
@@ -323,12 +346,16 @@ Json SagaStateToJson(const SagaState& s) {
               {"compensation_attempts", st.compensation_attempts},
               {"budget_base", st.budget_base},
               {"compensation_budget_base", st.compensation_budget_base},
+              {"compensation_revision", st.compensation_revision},
+              {"compensation_refused", st.compensation_refused},
+              {"forward_target", st.forward_target},
               {"last_error", st.last_error},
               {"started_ms", st.started_ms},
               {"finished_ms", st.finished_ms},
               {"deadline_ms", st.deadline_ms},
               {"retry_at_ms", st.retry_at_ms}};
     if (st.outstanding) j["outstanding"] = CommandToJson(*st.outstanding);
+    if (st.sent) j["sent"] = CommandToJson(*st.sent);
     if (st.payload_override) j["payload_override"] = *st.payload_override;
     steps[name] = std::move(j);
   }
@@ -336,15 +363,19 @@ Json SagaStateToJson(const SagaState& s) {
   for (const auto& [id, ref] : s.commands) {
     commands[id] = {{"step", ref.step}, {"phase", ref.phase}, {"attempt", ref.attempt}, {"answered", ref.answered}};
   }
-  Json finals = Json::array();
-  for (const OutgoingCommand& c : s.unacknowledged_finals) finals.push_back(CommandToJson(c));
+  Json skips = Json::array();
+  for (const OperatorSkip& k : s.operator_skips) {
+    skips.push_back(Json{{"step", k.step}, {"phase", k.phase}, {"in_doubt", k.in_doubt}, {"actor", k.actor},
+                         {"reason", k.reason}, {"at_ms", k.at_ms}});
+  }
   Json j{{"phase", static_cast<int>(s.phase)},
          {"paused", s.paused},
          {"saga_id", s.saga_id},
          {"context", s.context},
          {"steps", std::move(steps)},
          {"commands", std::move(commands)},
-         {"finals", std::move(finals)},
+         {"finals", s.finals.ToJson()},
+         {"operator_skips", std::move(skips)},
          {"finished_ms", s.finished_ms},
          {"stuck_reason", s.stuck_reason}};
   s.WriteSnapshot(j);
@@ -371,7 +402,7 @@ Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* cata
     for (const auto& [name, sj] : j.at("steps").items()) {
       StepState st;
       int status = sj.at("status").get<int>();
-      if (status < 0 || status > static_cast<int>(StepStatus::kCompensationFailed)) {
+      if (status < 0 || status > static_cast<int>(StepStatus::kSkipped)) {
         return Status::Corruption("saga snapshot: step " + name + " has unknown status");
       }
       st.status = static_cast<StepStatus>(status);
@@ -379,12 +410,16 @@ Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* cata
       st.compensation_attempts = sj.at("compensation_attempts").get<int>();
       st.budget_base = sj.at("budget_base").get<int>();
       st.compensation_budget_base = sj.at("compensation_budget_base").get<int>();
+      st.compensation_revision = sj.value("compensation_revision", 1);
+      st.compensation_refused = sj.value("compensation_refused", false);
+      st.forward_target = sj.value("forward_target", "");
       st.last_error = sj.at("last_error").get<std::string>();
       st.started_ms = sj.at("started_ms").get<std::int64_t>();
       st.finished_ms = sj.at("finished_ms").get<std::int64_t>();
       st.deadline_ms = sj.at("deadline_ms").get<std::int64_t>();
       st.retry_at_ms = sj.at("retry_at_ms").get<std::int64_t>();
       if (sj.contains("outstanding")) st.outstanding = ReadCommandFields(sj["outstanding"], s.saga_id);
+      if (sj.contains("sent")) st.sent = ReadCommandFields(sj["sent"], s.saga_id);
       if (sj.contains("payload_override")) st.payload_override = sj["payload_override"];
       s.steps[name] = std::move(st);
     }
@@ -392,7 +427,12 @@ Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* cata
       s.commands[id] = CommandRef{cj.at("step").get<std::string>(), cj.at("phase").get<std::string>(),
                                   cj.at("attempt").get<int>(), cj.at("answered").get<bool>()};
     }
-    for (const Json& cj : j.at("finals")) s.unacknowledged_finals.push_back(ReadCommandFields(cj, s.saga_id));
+    s.finals = FinalCommands::FromJson(j.at("finals"), s.saga_id);
+    for (const Json& k : j.value("operator_skips", Json::array())) {
+      s.operator_skips.push_back(OperatorSkip{k.at("step").get<std::string>(), k.at("phase").get<std::string>(),
+                                              k.at("in_doubt").get<bool>(), k.at("actor").get<std::string>(),
+                                              k.at("reason").get<std::string>(), k.at("at_ms").get<std::int64_t>()});
+    }
     if (s.phase != SagaState::Phase::kNew) s.definition = Resolve(s, catalog);
     return s;
   } catch (const Json::exception& e) {
@@ -409,13 +449,16 @@ namespace sagad::coordinator {
 // Active until finished and every final command is acknowledged; woken at
 // its next deadline or retry.
 Activity ActivityOf(const SagaState& state) {
-  return Activity{!state.finished() || !state.unacknowledged_finals.empty(), NextDeadline(state)};
+  return Activity{!state.finished() || !state.finals.empty(), NextDeadline(state)};
 }
 
 std::shared_ptr<SagaAggregate> MakeSagaAggregate(const DefinitionCatalog* catalog) {
   auto aggregate = std::make_shared<SagaAggregate>(saga::kAggregateType);
   AddSagaHandlers(*aggregate, catalog);
   for (const auto& [type, _] : Appliers()) {
+    aggregate->Apply(type, [catalog](SagaState& s, const Event& e) { ApplySagaEvent(s, e, catalog); });
+  }
+  for (const char* type : FinalCommands::kEventTypes) {
     aggregate->Apply(type, [catalog](SagaState& s, const Event& e) { ApplySagaEvent(s, e, catalog); });
   }
   aggregate->TracksActivity([](const SagaState& s) { return ActivityOf(s); });

@@ -41,7 +41,8 @@ TEST_F(SagaOperatorTest, ARetryDueDuringAPauseIsIssuedOnResume) {
   EXPECT_TRUE(s.Do(Timer(kT0 + 60'000)).empty());
   e = s.Do(Operator(saga::kResume, kT0 + 60'001));
   ASSERT_THAT(Types(e), ElementsAre(saga::kOperatorResumed, saga::kStepCommandIssued));
-  EXPECT_EQ(e[1].payload["command_id"], DoId("reserve_stock", 2));
+  EXPECT_EQ(e[1].payload["command_id"], DoId("reserve_stock"));
+  EXPECT_EQ(e[1].payload["attempt"], 2);
 }
 
 TEST_F(SagaOperatorTest, ResumeWhenNotPausedIsRefused) {
@@ -94,21 +95,64 @@ TEST_F(SagaOperatorTest, SkipOfAStuckCompensationUnsticksTheSaga) {
   SagaInstance s = NewOrder();
   s.Do(Success(DoId("reserve_stock"), kT0 + 1));
   s.Do(Failure(DoId("charge_payment"), kT0 + 2));
-  for (int attempt = 1; s.state().status() != SagaStatus::kStuck; ++attempt) {
-    Events e = s.Do(Failure(UndoId("reserve_stock", attempt), kT0 + 10 * attempt));
-    if (e.back().type == saga::kRetryScheduled) s.Do(Timer(e.back().payload["at_ms"]));
-  }
+  s.Do(Failure(UndoId("reserve_stock"), kT0 + 10, "no such reservation"));
+  ASSERT_EQ(s.state().status(), SagaStatus::kStuck);
   Events e = s.Do(Operator(saga::kSkip, kT0 + 100'000, {{"step", "reserve_stock"}}));
   EXPECT_THAT(Types(e), ElementsAre(saga::kOperatorSkipped, saga::kSagaCompensated, saga::kFinalCommandIssued));
   EXPECT_EQ(s.state().status(), SagaStatus::kCompensated);
+  ASSERT_EQ(s.state().operator_skips.size(), 1u);
+  EXPECT_EQ(s.state().operator_skips[0].phase, "compensate");
 }
 
-TEST_F(SagaOperatorTest, RetryOfARunningStepIssuesANewAttemptWithTheEditedPayload) {
+TEST_F(SagaOperatorTest, SkipOfAnInDoubtStepIsTheOperatorsWordThatNothingNeedsUndoing) {
   SagaInstance s = NewOrder();
-  Events e = s.Do(Operator(saga::kRetry, kT0 + 1, {{"step", "reserve_stock"}, {"payload", {{"qty", 1}}}}));
+  s.Do(Success(DoId("reserve_stock"), kT0 + 1));
+  std::int64_t now = kT0 + 1;
+  while (s.state().status() != SagaStatus::kStuck) {  // charge_payment never answers
+    now = *NextDeadline(s.state());
+    s.Do(Timer(now));
+  }
+  ASSERT_EQ(s.state().step("charge_payment")->status, StepStatus::kInDoubt);
+  EXPECT_EQ(s.state().step("reserve_stock")->status, StepStatus::kSucceeded) << "waits for charge_payment";
+  Events e = s.Do(Operator(saga::kSkip, now + 1, {{"step", "charge_payment"}}));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kOperatorSkipped, saga::kCompensationIssued));
+  EXPECT_EQ(e[0].payload["in_doubt"], true);
+  EXPECT_EQ(s.state().step("charge_payment")->status, StepStatus::kSkipped);
+  e = s.Do(Success(UndoId("reserve_stock"), now + 2));
+  EXPECT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kSagaCompensated, saga::kFinalCommandIssued));
+  ASSERT_EQ(s.state().operator_skips.size(), 1u);
+  EXPECT_TRUE(s.state().operator_skips[0].in_doubt);
+  EXPECT_EQ(s.state().operator_skips[0].reason, "ticket 42");
+}
+
+TEST_F(SagaOperatorTest, RetryOfAStepInDoubtResendsTheSameCommandNow) {
+  SagaInstance s = NewOrder();
+  Events e = s.Do(Operator(saga::kRetry, kT0 + 1, {{"step", "reserve_stock"}}));
   ASSERT_THAT(Types(e), ElementsAre(saga::kOperatorRetried, saga::kStepCommandIssued));
-  EXPECT_EQ(e[1].payload["command_id"], DoId("reserve_stock", 2));
-  EXPECT_EQ(e[1].payload["payload"], (Json{{"qty", 1}}));
+  EXPECT_EQ(e[1].payload["command_id"], DoId("reserve_stock"));
+  EXPECT_EQ(e[1].payload["attempt"], 2);
+  EXPECT_EQ(e[1].payload["payload"], (Json{{"order_id", "o-1"}, {"qty", 2}}));
+}
+
+TEST_F(SagaOperatorTest, RetryOfAStepInDoubtWithAnEditedPayloadIsRefused) {
+  SagaInstance s = NewOrder();
+  Spec(*saga_, "o-1")
+      .Given(s.history())
+      .When(Operator(saga::kRetry, kT0 + 1, {{"step", "reserve_stock"}, {"payload", {{"qty", 1}}}}))
+      .ThenFails(StatusCode::kFailedPrecondition, "outcome is unknown");
+}
+
+TEST_F(SagaOperatorTest, RetryOfACompensatedStepsForwardCommandIsRefused) {
+  SagaInstance s = NewOrder();
+  s.Do(Success(DoId("reserve_stock"), kT0 + 1));
+  s.Do(Failure(DoId("charge_payment"), kT0 + 2));
+  Events e = s.Do(Operator(saga::kPause, kT0 + 3));
+  s.Do(Success(UndoId("reserve_stock"), kT0 + 4));
+  ASSERT_EQ(s.state().step("reserve_stock")->status, StepStatus::kCompensated);
+  s.Do(Operator(saga::kResume, kT0 + 5));
+  ASSERT_EQ(s.state().status(), SagaStatus::kCompensated);
+  Spec(*saga_, "o-1").Given(s.history()).When(Operator(saga::kRetry, kT0 + 6, {{"step", "reserve_stock"}}))
+      .ThenFails(StatusCode::kFailedPrecondition, "COMPENSATED");
 }
 
 TEST_F(SagaOperatorTest, RetryWithoutAStepOnASagaThatIsNotStuckIsRefused) {
@@ -132,10 +176,16 @@ TEST_F(SagaOperatorTest, AbortWithCompensationUndoesTheCompletedStepsOnceTheRunn
   ASSERT_THAT(Types(e), ElementsAre(saga::kOperatorAborted));
   EXPECT_EQ(s.state().status(), SagaStatus::kCompensating);
   EXPECT_EQ(s.state().context["failure"]["reason"], "aborted by operator: ticket 42");
-  // Its timeout fails it without retry (the saga is compensating) ...
+  // Its timeout leaves it in doubt: it is resent until it answers ...
   e = s.Do(Timer(*NextDeadline(s.state())));
-  ASSERT_THAT(Types(e), ElementsAre(saga::kStepTimedOut, saga::kStepFailed, saga::kCompensationIssued));
-  EXPECT_EQ(e[2].payload["step"], "reserve_stock");
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepTimedOut, saga::kRetryScheduled));
+  e = s.Do(Timer(*NextDeadline(s.state())));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepCommandIssued));
+  EXPECT_EQ(e[0].payload["command_id"], DoId("charge_payment"));
+  // ... and only its definitive answer lets reserve_stock be undone.
+  e = s.Do(Failure(DoId("charge_payment"), kT0 + 39'000, "card declined"));
+  ASSERT_THAT(Types(e), ElementsAre(saga::kStepFailed, saga::kCompensationIssued));
+  EXPECT_EQ(e[1].payload["step"], "reserve_stock");
   e = s.Do(Success(UndoId("reserve_stock"), kT0 + 40'000));
   EXPECT_THAT(Types(e), ElementsAre(saga::kCompensationSucceeded, saga::kSagaCompensated, saga::kFinalCommandIssued));
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "coordinator/final_commands.h"
 #include "coordinator/instance_origin.h"
 #include "core/aggregate.h"
 #include "coordinator/definition_catalog.h"
@@ -21,41 +22,66 @@ namespace sagad::coordinator {
 enum class SagaStatus { kNew, kRunning, kCompensating, kCompleted, kCompensated, kStuck, kPaused, kAborted };
 std::string_view SagaStatusName(SagaStatus status);  // "RUNNING", ...
 
+// A step is *in doubt* while its command was sent and no definitive answer
+// (success or business failure) is recorded: kRunning, kRetryWaiting and
+// kInDoubt. An in-doubt step is never abandoned: when the saga compensates
+// it is resolved first (resent with the same command id), so COMPENSATED
+// means every forward effect was undone or proven absent.
+// (Values are stored in snapshots: add new ones at the end.)
 enum class StepStatus {
   kPending,                    // not issued yet
   kRunning,                    // command outstanding
   kRetryWaiting,               // an attempt timed out / failed transiently; next attempt at retry_at_ms
   kSucceeded,                  // done (and, when compensating, waiting to be compensated)
-  kFailed,                     // failed for good (never needs compensation)
+  kFailed,                     // failed for good: nothing to undo (refused, failure event, never sent)
   kCompensating,               // compensation outstanding
-  kCompensationRetryWaiting,   // compensation attempt failed; next at retry_at_ms
-  kCompensated,                // undone (or skipped by an operator)
+  kCompensationRetryWaiting,   // compensation attempt failed transiently; next at retry_at_ms
+  kCompensated,                // undone (or marked undone by an operator)
   kCompensationSkipped,        // completed but has no `compensate`
-  kCompensationFailed,         // compensation budget spent: the saga is STUCK on it
+  kCompensationFailed,         // compensation refused or its budget spent: the saga is STUCK on it
+  kInDoubt,                    // outcome unknown and the resolution budget spent: the saga is STUCK on it
+  kSkipped,                    // was in doubt; an operator said nothing needs undoing
 };
 std::string_view StepStatusName(StepStatus status);
 
 struct StepState {
   StepStatus status = StepStatus::kPending;
   int attempts = 0;               // forward attempts issued
-  int compensation_attempts = 0;  // compensation attempts issued
-  int budget_base = 0;            // attempts not counted against the retry budget (operator retry resets)
+  int compensation_attempts = 0;  // compensation attempts issued (over every revision)
+  // Attempts not counted against the current budget: set when an operator
+  // retries, and when the saga turns to compensation (resolution of an
+  // in-doubt step has a budget of its own).
+  int budget_base = 0;
   int compensation_budget_base = 0;
+  int compensation_revision = 1;     // > 1 after an operator retried a refused compensation
+  bool compensation_refused = false; // the last compensation answer was a definitive refusal
   std::string last_error;
   std::int64_t started_ms = 0;
   std::int64_t finished_ms = 0;
   std::optional<OutgoingCommand> outstanding;  // the command awaiting its reply
+  // The command last issued in the current phase (forward or compensation):
+  // a retry resends exactly it, so one command id never carries two payloads.
+  std::optional<OutgoingCommand> sent;
+  std::string forward_target;                  // the target its forward command was sent to
   std::int64_t deadline_ms = 0;                // of `outstanding`
   std::int64_t retry_at_ms = 0;                // when retry-waiting
-  std::optional<Json> payload_override;        // an operator's edited payload for the next attempt
+  std::optional<Json> payload_override;        // an operator's edited payload for the next new command
+
+  // Waiting for a definitive answer to its forward command.
+  bool in_doubt() const {
+    return status == StepStatus::kRunning || status == StepStatus::kRetryWaiting || status == StepStatus::kInDoubt;
+  }
 };
 
-// What an issued command id refers to.
-struct CommandRef {
-  std::string step;   // empty for final commands
-  std::string phase;  // "do", "compensate", "on_completed", "on_compensated"
-  int attempt = 0;
-  bool answered = false;  // its outcome has been recorded
+// An operator's Skip, kept for the instance view: a COMPENSATED saga with a
+// skipped step is shown with the operator's word beside it.
+struct OperatorSkip {
+  std::string step;
+  std::string phase;  // "do" or "compensate"
+  bool in_doubt = false;
+  std::string actor;
+  std::string reason;
+  std::int64_t at_ms = 0;
 };
 
 struct SagaState : InstanceOrigin {
@@ -69,8 +95,9 @@ struct SagaState : InstanceOrigin {
   std::shared_ptr<const CatalogEntry> definition;
   Json context = Json::object();  // input at the root, saga_id, captures, failure
   std::map<std::string, StepState> steps;
-  std::map<std::string, CommandRef> commands;  // every command id issued
-  std::vector<OutgoingCommand> unacknowledged_finals;
+  CommandRefs commands;  // every command id issued
+  FinalCommands finals;
+  std::vector<OperatorSkip> operator_skips;
   std::int64_t finished_ms = 0;
   std::string stuck_reason;
 

@@ -45,11 +45,14 @@ class TccDecider {
     events_.push_back(EventData{type, std::move(e.payload)});
   }
 
+  // Sends a phase of a branch: the first attempt or a resend, always with
+  // the same command id and exactly the command the first attempt carried.
   void Issue(const TccBranch& b, const char* phase) {
     TccAction& a = action(b.name, phase);
-    int attempt = a.attempts + 1;
-    Result<OutgoingCommand> c =
-        BuildCommand(SpecOf(b, phase), s_.context, CommandIdFor(s_.tcc_id, b.name, phase, attempt), s_.tcc_id);
+    std::string id = CommandIdFor(s_.tcc_id, b.name, phase, a.revision);
+    Result<OutgoingCommand> c = a.sent && a.sent->command_id == id
+                                    ? Result<OutgoingCommand>(*a.sent)
+                                    : BuildCommand(SpecOf(b, phase), s_.context, id, s_.tcc_id);
     if (!c.ok()) {
       std::string reason = "cannot build " + std::string(phase) + " command: " + c.status().message();
       if (std::string_view(phase) == tcc::kPhaseTry) {
@@ -60,7 +63,8 @@ class TccDecider {
       }
       return;
     }
-    Json p = {{"branch", b.name}, {"phase", phase}, {"attempt", attempt}};
+    c->attempt = a.attempts + 1;
+    Json p = {{"branch", b.name}, {"phase", phase}};
     WriteCommandFields(*c, p);
     p["deadline_ms"] = std::string_view(phase) == tcc::kPhaseTry ? s_.deadline_ms : now_ + def().tcc_timeout_ms;
     p["issued_ms"] = now_;
@@ -80,22 +84,25 @@ class TccDecider {
     const dsl::RetryPolicy& policy = is_try ? def().tcc_try_retry : def().tcc_phase_retry;
     int used = a.attempts - a.budget_base;
     int next = a.attempts + 1;
-    std::int64_t at = now_ + BackoffMs(policy, next, CommandIdFor(s_.tcc_id, b.name, phase, next));
+    std::int64_t at = now_ + BackoffMs(policy, next, CommandIdFor(s_.tcc_id, b.name, phase, a.revision));
     if (used < policy.max_attempts && (!is_try || at < s_.deadline_ms)) {
       Emit(tcc::kRetryScheduled,
            Json{{"branch", b.name}, {"phase", phase}, {"attempt", next}, {"at_ms", at}, {"reason", reason}});
       return;
     }
     if (is_try) {
+      // In doubt: the cancel covers it (the participant's barrier cancels a
+      // try that ran, and refuses one that arrives after the cancel).
       Emit(tcc::kTryFailed, Json{{"branch", b.name}, {"reason", reason}, {"at_ms", now_}});
       Decide(tcc::kPhaseCancel, "try of branch " + b.name + " failed: " + reason);
       return;
     }
-    Emit(tcc::kTccStuck, Json{{"branch", b.name},
-                              {"phase", phase},
-                              {"reason", std::string(phase) + " of branch " + b.name + " failed after " +
-                                             std::to_string(used) + " attempts: " + reason},
-                              {"at_ms", now_}});
+    Stick(b, phase, std::string(phase) + " of branch " + b.name + " failed after " + std::to_string(used) +
+                        " attempts: " + reason);
+  }
+
+  void Stick(const TccBranch& b, const char* phase, const std::string& reason) {
+    Emit(tcc::kTccStuck, Json{{"branch", b.name}, {"phase", phase}, {"reason", reason}, {"at_ms", now_}});
   }
 
   void IssueDueRetries() {
@@ -125,17 +132,12 @@ class TccDecider {
     if (!all_done) return;
     bool confirmed = s_.decision == TccState::Decision::kConfirm;
     Emit(confirmed ? tcc::kTccConfirmed : tcc::kTccCancelled, Json{{"at_ms", now_}});
-    const auto& spec = confirmed ? def().on_completed : def().on_compensated;
-    if (!spec) return;
-    const char* kind = confirmed ? "on_completed" : "on_compensated";
-    Result<OutgoingCommand> c = BuildCommand(*spec, s_.context, CommandIdFor(s_.tcc_id, "final", kind, 1), s_.tcc_id);
-    if (!c.ok()) {
-      Emit(tcc::kFinalCommandFailed, Json{{"kind", kind}, {"reason", c.status().message()}});
-      return;
-    }
-    Json p = {{"kind", kind}};
-    WriteCommandFields(*c, p);
-    Emit(tcc::kFinalCommandIssued, std::move(p));
+    IssueFinalCommand(emitter(), s_.commands, confirmed ? def().on_completed : def().on_compensated,
+                      confirmed ? "on_completed" : "on_compensated", s_.context, s_.tcc_id, now_);
+  }
+
+  EmitFn emitter() {
+    return [this](const char* type, Json payload) { Emit(type, std::move(payload)); };
   }
 
   const TccState& state() const { return s_; }
@@ -210,9 +212,11 @@ Decision Reply(const TccState& s, const Command& c, const DefinitionCatalog* cat
   auto it = s.commands.find(id);
   if (it == s.commands.end()) return ignore(tcc::kLateReplyIgnored, "unknown command id");
   const CommandRef& ref = it->second;
+  int attempt = static_cast<int>(IntField(p, "attempt", ref.attempt));
+  record["attempt"] = attempt;
   if (ref.answered) return ignore(tcc::kDuplicateReplyIgnored, "this command's outcome is already recorded");
-  if (ref.step.empty()) {
-    d.Emit(tcc::kFinalCommandAcknowledged, Json{{"command_id", id}, {"outcome", outcome}});
+  if (ref.step.empty()) {  // a final command
+    AnswerFinalCommand(d.emitter(), s.finals, id, attempt, outcome, reason, d.now());
     return d.Take();
   }
   auto bit = std::find_if(d.def().branches.begin(), d.def().branches.end(),
@@ -220,48 +224,64 @@ Decision Reply(const TccState& s, const Command& c, const DefinitionCatalog* cat
   if (bit == d.def().branches.end()) return ignore(tcc::kLateReplyIgnored, "unknown branch " + ref.step);
   const TccBranch& b = *bit;
   const TccAction& a = s.branches.at(b.name).Phase(ref.phase);
-  bool current = a.outstanding && a.outstanding->command_id == id;
+  // A success or a refusal answers the command whichever attempt it came
+  // from; a transient answer counts only for the latest attempt.
+  bool latest = a.outstanding && a.outstanding->command_id == id && attempt == a.attempts;
   bool success = outcome == "success";
+  bool definitive = outcome != "transient";
+  std::string earlier = "reply to attempt " + std::to_string(attempt) + " of the " + ref.phase + " of branch " + b.name;
+  if (a.done) return ignore(tcc::kLateReplyIgnored, earlier + ", which succeeded already");
 
   if (ref.phase == tcc::kPhaseTry) {
     if (s.decision != TccState::Decision::kNone) {
       return ignore(tcc::kLateReplyIgnored, "try answered after the decision; confirm/cancel covers it");
     }
-    if (success && !a.done) {  // the current attempt, or an earlier one that did succeed
-      d.Emit(tcc::kTrySucceeded, Json{{"branch", b.name}, {"command_id", id}, {"at_ms", d.now()}});
-    } else if (!current) {
-      return ignore(tcc::kLateReplyIgnored, "reply to an earlier try of branch " + b.name);
-    } else if (outcome == "transient") {
-      d.Emit(tcc::kAttemptFailed, Json{{"branch", b.name}, {"phase", tcc::kPhaseTry}, {"attempt", ref.attempt},
+    if (success) {
+      d.Emit(tcc::kTrySucceeded, Json{{"branch", b.name}, {"command_id", id}, {"attempt", attempt}, {"at_ms", d.now()}});
+    } else if (definitive) {
+      d.Emit(tcc::kTryFailed, Json{{"branch", b.name}, {"command_id", id}, {"attempt", attempt}, {"reason", reason},
+                                   {"at_ms", d.now()}});
+      d.Decide(tcc::kPhaseCancel, "try of branch " + b.name + " refused: " + reason);
+    } else if (!latest) {
+      return ignore(tcc::kLateReplyIgnored, earlier + ": a later attempt is out");
+    } else {
+      d.Emit(tcc::kAttemptFailed, Json{{"branch", b.name}, {"phase", tcc::kPhaseTry}, {"attempt", attempt},
                                        {"command_id", id}, {"outcome", outcome}, {"reason", reason}, {"at_ms", d.now()}});
       d.RetryOrGiveUp(b, tcc::kPhaseTry, reason);
-    } else {
-      d.Emit(tcc::kTryFailed, Json{{"branch", b.name}, {"command_id", id}, {"reason", reason}, {"at_ms", d.now()}});
-      d.Decide(tcc::kPhaseCancel, "try of branch " + b.name + " refused: " + reason);
     }
     d.Progress();
     return d.Take();
   }
 
   const char* phase = ref.phase == tcc::kPhaseConfirm ? tcc::kPhaseConfirm : tcc::kPhaseCancel;
-  if (success && !a.done) {
+  bool awaited = a.outstanding || a.retry_waiting;
+  if (success) {
     d.Emit(ref.phase == tcc::kPhaseConfirm ? tcc::kConfirmSucceeded : tcc::kCancelSucceeded,
-           Json{{"branch", b.name}, {"command_id", id}, {"at_ms", d.now()}});
-  } else if (current) {
-    d.Emit(tcc::kAttemptFailed, Json{{"branch", b.name}, {"phase", phase}, {"attempt", ref.attempt},
+           Json{{"branch", b.name}, {"command_id", id}, {"attempt", attempt}, {"at_ms", d.now()}});
+  } else if (definitive && awaited && id == CommandIdFor(s.tcc_id, b.name, phase, a.revision)) {
+    // Refused: a resend would be refused again; only an operator can help.
+    d.Emit(tcc::kAttemptFailed, Json{{"branch", b.name}, {"phase", phase}, {"attempt", attempt},
+                                     {"command_id", id}, {"outcome", outcome}, {"reason", reason}, {"at_ms", d.now()}});
+    d.Stick(b, phase, std::string(phase) + " of branch " + b.name + " refused: " + reason);
+  } else if (!definitive && latest) {
+    d.Emit(tcc::kAttemptFailed, Json{{"branch", b.name}, {"phase", phase}, {"attempt", attempt},
                                      {"command_id", id}, {"outcome", outcome}, {"reason", reason}, {"at_ms", d.now()}});
     d.RetryOrGiveUp(b, phase, reason);
   } else {
-    return ignore(tcc::kLateReplyIgnored, "reply to an earlier " + ref.phase + " of branch " + b.name);
+    return ignore(tcc::kLateReplyIgnored, earlier + ", which is not awaited");
   }
   d.Progress();
   return d.Take();
 }
 
 Decision Timer(const TccState& s, const Command& c, const DefinitionCatalog* catalog) {
-  if (!s.started || s.finished) return Events{};
-  SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
+  if (!s.started) return Events{};
   TccDecider d(s, catalog, NowOf(c));
+  if (s.finished) {  // only final commands can still be waiting
+    ResendDueFinalCommands(d.emitter(), s.finals, d.now());
+    return d.Take();
+  }
+  SAGAD_RETURN_IF_ERROR(NeedsDefinition(s));
   if (s.decision == TccState::Decision::kNone && d.now() >= s.deadline_ms) {
     std::string reason = "tries not all answered within " + dsl::FormatDuration(d.def().tcc_timeout_ms);
     d.Emit(tcc::kTccTimedOut, Json{{"reason", reason}, {"at_ms", d.now()}});
@@ -296,11 +316,15 @@ Decision Retry(const TccState& s, const Command& c, const DefinitionCatalog* cat
   for (const TccBranch& b : d.def().branches) {
     if (!only.empty() && b.name != only) continue;
     for (const char* phase : {tcc::kPhaseConfirm, tcc::kPhaseCancel}) {
-      if (!d.action(b.name, phase).stuck) continue;
+      const TccAction& a = d.action(b.name, phase);
+      if (!a.stuck) continue;
+      // After a refusal the same id would be refused again: a new command.
+      // Otherwise the outcome is unknown: resend it unchanged.
       d.Emit(tcc::kOperatorRetried, Json{{"actor", actor},
                                          {"reason", StringField(c.payload, "reason")},
                                          {"branch", b.name},
                                          {"phase", phase},
+                                         {"revision", a.refused ? a.revision + 1 : a.revision},
                                          {"at_ms", d.now()}});
       d.Issue(b, phase);
     }

@@ -2,6 +2,8 @@
 // transaction id). Times are Unix ms from the causing command's now_ms.
 #pragma once
 
+#include "coordinator/final_commands.h"
+
 namespace sagad::coordinator::tcc {
 
 inline constexpr char kAggregateType[] = "Tcc";
@@ -45,9 +47,11 @@ inline constexpr char kTccCancelled[] = "TccCancelled";
 inline constexpr char kTccStuck[] = "TccStuck";
 // {actor, reason, branch, phase, at_ms}
 inline constexpr char kOperatorRetried[] = "OperatorRetried";
-inline constexpr char kFinalCommandIssued[] = "FinalCommandIssued";
-inline constexpr char kFinalCommandFailed[] = "FinalCommandFailed";
-inline constexpr char kFinalCommandAcknowledged[] = "FinalCommandAcknowledged";
+// Final commands: see final_commands.h (the same for sagas).
+using coordinator::kFinalCommandAcknowledged;
+using coordinator::kFinalCommandFailed;
+using coordinator::kFinalCommandIssued;
+using coordinator::kFinalCommandRetryScheduled;
 inline constexpr char kLateReplyIgnored[] = "LateReplyIgnored";
 inline constexpr char kDuplicateReplyIgnored[] = "DuplicateReplyIgnored";
 

@@ -44,7 +44,12 @@ void OnIssued(TccState& s, const Json& p) {
   a.attempts = static_cast<int>(IntField(p, "attempt"));
   a.deadline_ms = IntField(p, "deadline_ms");
   a.retry_waiting = false;
-  s.commands[c.command_id] = CommandRef{StringField(p, "branch"), phase, a.attempts, false};
+  a.refused = false;
+  CommandRef& ref = s.commands[c.command_id];
+  ref.step = StringField(p, "branch");
+  ref.phase = phase;
+  ref.attempt = a.attempts;
+  a.sent = c;
   a.outstanding = std::move(c);
 }
 
@@ -85,7 +90,11 @@ void OnAttemptFailed(TccState& s, const Json& p) {
   TccAction& a = ActionOf(s, p, StringField(p, "phase"));
   a.outstanding.reset();
   a.last_error = StringField(p, "reason");
-  if (StringField(p, "outcome") != "transient" && StringField(p, "outcome") != "timeout") MarkAnswered(s, p);
+  std::string outcome = StringField(p, "outcome");
+  if (outcome != "transient" && outcome != "timeout") {
+    a.refused = true;
+    MarkAnswered(s, p);
+  }
 }
 
 void OnRetryScheduled(TccState& s, const Json& p) {
@@ -111,6 +120,11 @@ void OnOperatorRetried(TccState& s, const Json& p) {
   TccAction& a = ActionOf(s, p, StringField(p, "phase"));
   a.stuck = false;
   a.budget_base = a.attempts;
+  int revision = static_cast<int>(IntField(p, "revision", a.revision));
+  if (revision != a.revision) {
+    a.revision = revision;
+    a.sent.reset();  // a new command: built afresh
+  }
   a.retry_waiting = true;
   a.retry_at_ms = IntField(p, "at_ms");
   bool any_stuck = false;
@@ -120,17 +134,6 @@ void OnOperatorRetried(TccState& s, const Json& p) {
   }
 }
 
-void OnFinalIssued(TccState& s, const Json& p) {
-  OutgoingCommand c = ReadCommandFields(p, s.tcc_id);
-  s.commands[c.command_id] = CommandRef{"", StringField(p, "kind"), 1, false};
-  s.unacknowledged_finals.push_back(std::move(c));
-}
-
-void OnFinalAcknowledged(TccState& s, const Json& p) {
-  std::string id = StringField(p, "command_id");
-  MarkAnswered(s, p);
-  std::erase_if(s.unacknowledged_finals, [&](const OutgoingCommand& c) { return c.command_id == id; });
-}
 
 const std::unordered_map<std::string, Applier>& Appliers() {
   static const std::unordered_map<std::string, Applier> table = {
@@ -150,8 +153,6 @@ const std::unordered_map<std::string, Applier>& Appliers() {
       {tcc::kTccCancelled, OnCancelled},
       {tcc::kTccStuck, OnStuck},
       {tcc::kOperatorRetried, OnOperatorRetried},
-      {tcc::kFinalCommandIssued, OnFinalIssued},
-      {tcc::kFinalCommandAcknowledged, OnFinalAcknowledged},
   };
   return table;
 }
@@ -168,6 +169,10 @@ void AddBranches(TccState& s) {
 }  // namespace
 
 void ApplyTccEvent(TccState& state, const Event& event, const DefinitionCatalog* catalog) {
+  if (FinalCommands::Applies(event.type)) {
+    state.finals.Apply(event.type, event.payload, state.tcc_id, state.commands);
+    return;
+  }
   auto it = Appliers().find(event.type);
   if (it == Appliers().end()) return;
   it->second(state, event.payload);
@@ -203,8 +208,8 @@ TccStatus TccState::status() const {
 }
 
 std::optional<std::int64_t> NextDeadline(const TccState& s) {
-  if (!s.started || s.finished) return std::nullopt;
-  std::optional<std::int64_t> next;
+  std::optional<std::int64_t> next = s.finals.NextWake();
+  if (!s.started || s.finished) return next;
   auto consider = [&](std::int64_t t) {
     if (!next || t < *next) next = t;
   };
@@ -225,20 +230,23 @@ std::vector<OutgoingCommand> OutstandingCommands(const TccState& s) {
       if (a->outstanding) out.push_back(*a->outstanding);
     }
   }
-  out.insert(out.end(), s.unacknowledged_finals.begin(), s.unacknowledged_finals.end());
+  std::vector<OutgoingCommand> finals = s.finals.Outstanding();
+  out.insert(out.end(), finals.begin(), finals.end());
   return out;
 }
 
 namespace {
 
 Json ActionToJson(const TccAction& a) {
-  Json j = {{"attempts", a.attempts},       {"budget_base", a.budget_base}, {"done", a.done},
-            {"stuck", a.stuck},             {"retry_waiting", a.retry_waiting},
+  Json j = {{"attempts", a.attempts},       {"budget_base", a.budget_base}, {"revision", a.revision},
+            {"done", a.done},               {"refused", a.refused},         {"stuck", a.stuck},
+            {"retry_waiting", a.retry_waiting},
             {"deadline_ms", a.deadline_ms}, {"retry_at_ms", a.retry_at_ms}, {"last_error", a.last_error}};
-  if (a.outstanding) {
+  for (const auto& [key, command] : {std::pair{"outstanding", &a.outstanding}, std::pair{"sent", &a.sent}}) {
+    if (!*command) continue;
     Json c = Json::object();
-    WriteCommandFields(*a.outstanding, c);
-    j["outstanding"] = std::move(c);
+    WriteCommandFields(**command, c);
+    j[key] = std::move(c);
   }
   return j;
 }
@@ -247,13 +255,16 @@ TccAction ActionFromJson(const Json& j, const std::string& id) {
   TccAction a;
   a.attempts = j.at("attempts").get<int>();
   a.budget_base = j.at("budget_base").get<int>();
+  a.revision = j.value("revision", 1);
   a.done = j.at("done").get<bool>();
+  a.refused = j.value("refused", false);
   a.stuck = j.at("stuck").get<bool>();
   a.retry_waiting = j.at("retry_waiting").get<bool>();
   a.deadline_ms = j.at("deadline_ms").get<std::int64_t>();
   a.retry_at_ms = j.at("retry_at_ms").get<std::int64_t>();
   a.last_error = j.at("last_error").get<std::string>();
   if (j.contains("outstanding")) a.outstanding = ReadCommandFields(j["outstanding"], id);
+  if (j.contains("sent")) a.sent = ReadCommandFields(j["sent"], id);
   return a;
 }
 
@@ -270,18 +281,12 @@ Json TccStateToJson(const TccState& s) {
   for (const auto& [id, ref] : s.commands) {
     commands[id] = {{"branch", ref.step}, {"phase", ref.phase}, {"attempt", ref.attempt}, {"answered", ref.answered}};
   }
-  Json finals = Json::array();
-  for (const OutgoingCommand& c : s.unacknowledged_finals) {
-    Json j = Json::object();
-    WriteCommandFields(c, j);
-    finals.push_back(std::move(j));
-  }
   Json j{{"started", s.started},         {"finished", s.finished},
          {"stuck", s.stuck},             {"decision", static_cast<int>(s.decision)},
          {"tcc_id", s.tcc_id},           {"context", s.context},
          {"deadline_ms", s.deadline_ms}, {"finished_ms", s.finished_ms},
          {"reason", s.reason},           {"branches", std::move(branches)},
-         {"commands", std::move(commands)}, {"finals", std::move(finals)}};
+         {"commands", std::move(commands)}, {"finals", s.finals.ToJson()}};
   s.WriteSnapshot(j);
   return j;
 }
@@ -312,7 +317,7 @@ Result<TccState> TccStateFromJson(const Json& j, const DefinitionCatalog* catalo
       s.commands[id] = CommandRef{cj.at("branch").get<std::string>(), cj.at("phase").get<std::string>(),
                                   cj.at("attempt").get<int>(), cj.at("answered").get<bool>()};
     }
-    for (const Json& cj : j.at("finals")) s.unacknowledged_finals.push_back(ReadCommandFields(cj, s.tcc_id));
+    s.finals = FinalCommands::FromJson(j.at("finals"), s.tcc_id);
     if (s.started) s.definition = Resolve(s, catalog);
     return s;
   } catch (const Json::exception& e) {
@@ -323,13 +328,16 @@ Result<TccState> TccStateFromJson(const Json& j, const DefinitionCatalog* catalo
 // Active until finished and every final command is acknowledged; woken at
 // its next deadline or retry.
 Activity ActivityOf(const TccState& state) {
-  return Activity{!state.finished || !state.unacknowledged_finals.empty(), NextDeadline(state)};
+  return Activity{!state.finished || !state.finals.empty(), NextDeadline(state)};
 }
 
 std::shared_ptr<TccAggregate> MakeTccAggregate(const DefinitionCatalog* catalog) {
   auto aggregate = std::make_shared<TccAggregate>(tcc::kAggregateType);
   AddTccHandlers(*aggregate, catalog);
   for (const auto& [type, _] : Appliers()) {
+    aggregate->Apply(type, [catalog](TccState& s, const Event& e) { ApplyTccEvent(s, e, catalog); });
+  }
+  for (const char* type : FinalCommands::kEventTypes) {
     aggregate->Apply(type, [catalog](TccState& s, const Event& e) { ApplyTccEvent(s, e, catalog); });
   }
   aggregate->TracksActivity([](const TccState& s) { return ActivityOf(s); });

@@ -12,7 +12,7 @@
 #include "coordinator/instance_origin.h"
 #include "coordinator/definition_catalog.h"
 #include "coordinator/outgoing_command.h"
-#include "coordinator/saga_state.h"  // CommandRef
+#include "coordinator/final_commands.h"
 #include "core/aggregate.h"
 #include "core/envelope.h"
 
@@ -21,14 +21,19 @@ namespace sagad::coordinator {
 enum class TccStatus { kNew, kTrying, kConfirming, kCancelling, kConfirmed, kCancelled, kStuck };
 std::string_view TccStatusName(TccStatus status);
 
-// One phase (try, confirm or cancel) of one branch.
+// One phase (try, confirm or cancel) of one branch. Every attempt of it
+// carries the same command id (an operator's retry after a refusal is a new
+// command: `revision`).
 struct TccAction {
   int attempts = 0;
   int budget_base = 0;
+  int revision = 1;
   bool done = false;           // succeeded
-  bool stuck = false;          // budget spent
+  bool refused = false;        // the participant refused it (definitive: a resend gets the same)
+  bool stuck = false;          // refused or budget spent: needs an operator
   bool retry_waiting = false;  // next attempt at retry_at_ms
   std::optional<OutgoingCommand> outstanding;
+  std::optional<OutgoingCommand> sent;  // the command last issued: a retry resends exactly it
   std::int64_t deadline_ms = 0;
   std::int64_t retry_at_ms = 0;
   std::string last_error;
@@ -54,8 +59,8 @@ struct TccState : InstanceOrigin {
   std::int64_t finished_ms = 0;
   std::string reason;  // why it cancelled / got stuck
   std::map<std::string, TccBranchState> branches;
-  std::map<std::string, CommandRef> commands;  // CommandRef::step = branch
-  std::vector<OutgoingCommand> unacknowledged_finals;
+  CommandRefs commands;  // CommandRef::step = branch
+  FinalCommands finals;
 
   TccStatus status() const;
 };

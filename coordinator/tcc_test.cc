@@ -13,9 +13,8 @@ using namespace testing;  // NOLINT
 using ::testing::ElementsAre;
 using sagad::testing::Spec;
 
-std::string Id(const std::string& branch, const std::string& phase, int attempt = 1) {
-  return "t-1/" + branch + "/" + phase + "/" + std::to_string(attempt);
-}
+// The command id of a branch's phase: the same for every attempt.
+std::string Id(const std::string& branch, const std::string& phase) { return "t-1/" + branch + "/" + phase; }
 
 class TccTest : public ::testing::Test {
  protected:
@@ -88,7 +87,32 @@ TEST_F(TccTest, ATransientTryFailureIsRetriedBeforeTheDeadline) {
   ASSERT_THAT(Types(e), ElementsAre(tcc::kAttemptFailed, tcc::kRetryScheduled));
   e = t.Do(Timer(e[1].payload["at_ms"]));
   ASSERT_THAT(Types(e), ElementsAre(tcc::kTryIssued));
-  EXPECT_EQ(e[0].payload["command_id"], Id("credit", "try", 2));
+  EXPECT_EQ(e[0].payload["command_id"], Id("credit", "try"));
+  EXPECT_EQ(e[0].payload["attempt"], 2);
+}
+
+TEST_F(TccTest, ATryInDoubtAtTheDeadlineIsCancelledLikeTheOthers) {
+  TccInstance t = NewTransfer();
+  t.Do(Success(Id("debit", "try"), kT0 + 1));
+  t.Do(Transient(Id("credit", "try"), kT0 + 2, "HTTP 500 after the work was done"));
+  Events e = t.Do(Timer(kT0 + 10'000));
+  ASSERT_THAT(Types(e), ElementsAre(tcc::kTccTimedOut, tcc::kTccDecided, tcc::kCancelIssued, tcc::kCancelIssued));
+  EXPECT_EQ(e[3].payload["command_id"], Id("credit", "cancel")) << "the barrier cancels a try that ran";
+}
+
+TEST_F(TccTest, ARefusedConfirmIsStuckAtOnceAndAnOperatorRetryIsANewCommand) {
+  TccInstance t = NewTransfer();
+  t.Do(Success(Id("debit", "try"), kT0 + 1));
+  t.Do(Success(Id("credit", "try"), kT0 + 2));
+  t.Do(Success(Id("credit", "confirm"), kT0 + 3));
+  Events e = t.Do(Failure(Id("debit", "confirm"), kT0 + 4, "account frozen"));
+  ASSERT_THAT(Types(e), ElementsAre(tcc::kAttemptFailed, tcc::kTccStuck)) << "a resend would be refused again";
+  EXPECT_THAT(t.state().reason, ::testing::HasSubstr("account frozen"));
+  e = t.Do(Operator(tcc::kRetry, kT0 + 5));
+  ASSERT_THAT(Types(e), ElementsAre(tcc::kOperatorRetried, tcc::kConfirmIssued));
+  EXPECT_EQ(e[1].payload["command_id"], Id("debit", "confirm") + "/rev2");
+  e = t.Do(Success(Id("debit", "confirm") + "/rev2", kT0 + 6));
+  EXPECT_THAT(Types(e), ElementsAre(tcc::kConfirmSucceeded, tcc::kTccConfirmed));
 }
 
 TEST_F(TccTest, AConfirmIsRetriedThenTheTransactionIsStuck) {
@@ -100,7 +124,7 @@ TEST_F(TccTest, AConfirmIsRetriedThenTheTransactionIsStuck) {
   std::int64_t now = kT0 + 4;
   while (t.state().status() == TccStatus::kConfirming) {
     ASSERT_LE(attempt, 11);
-    Events e = t.Do(Transient(Id("debit", "confirm", attempt), now));
+    Events e = t.Do(Transient(Id("debit", "confirm"), now));
     if (e.back().type == tcc::kRetryScheduled) {
       now = e.back().payload["at_ms"];
       Events issued = t.Do(Timer(now));
@@ -115,9 +139,10 @@ TEST_F(TccTest, AConfirmIsRetriedThenTheTransactionIsStuck) {
   // An operator retries it; this time it succeeds.
   Events e = t.Do(Operator(tcc::kRetry, now + 1000));
   ASSERT_THAT(Types(e), ElementsAre(tcc::kOperatorRetried, tcc::kConfirmIssued));
-  EXPECT_EQ(e[1].payload["command_id"], Id("debit", "confirm", 12));
+  EXPECT_EQ(e[1].payload["command_id"], Id("debit", "confirm")) << "its outcome is unknown: the same command";
+  EXPECT_EQ(e[1].payload["attempt"], 12);
   EXPECT_EQ(t.state().status(), TccStatus::kConfirming);
-  e = t.Do(Success(Id("debit", "confirm", 12), now + 2000));
+  e = t.Do(Success(Id("debit", "confirm"), now + 2000));
   EXPECT_THAT(Types(e), ElementsAre(tcc::kConfirmSucceeded, tcc::kTccConfirmed));
 }
 
@@ -135,7 +160,7 @@ TEST_F(TccTest, AConfirmWithoutReplyTimesOutAndIsRetried) {
   ASSERT_THAT(Types(e), ElementsAre(tcc::kAttemptFailed, tcc::kRetryScheduled, tcc::kAttemptFailed,
                                     tcc::kRetryScheduled));
   // A late success of the timed-out confirm still counts.
-  e = t.Do(Success(Id("debit", "confirm", 1), kT0 + 10'003));
+  e = t.Do(ToAttempt(Success(Id("debit", "confirm"), kT0 + 10'003), 1));
   EXPECT_THAT(Types(e), ElementsAre(tcc::kConfirmSucceeded));
 }
 
