@@ -67,11 +67,13 @@ Reply SuccessReply(unsigned status, std::string_view text, std::string_view url)
 }  // namespace
 
 std::string CommandRequestBody(const coordinator::OutgoingCommand& command) {
-  return DumpJson(Json{{"command_id", command.command_id},
-                       {"saga_id", command.correlation_id},
-                       {"type", command.command_type},
-                       {"target", command.target},
-                       {"payload", command.payload}});
+  Json body = coordinator::DeliveryMetadata(command);  // attempt, compensable, compensates
+  body["command_id"] = command.command_id;
+  body["saga_id"] = command.correlation_id;
+  body["type"] = command.command_type;
+  body["target"] = command.target;
+  body["payload"] = command.payload;
+  return DumpJson(body);
 }
 
 Reply MapHttpReply(unsigned status, std::string_view body, std::string_view url) {

@@ -12,8 +12,12 @@
 
 namespace sagad::participants {
 
-// {"command_id", "saga_id", "type", "target", "payload"}; saga_id is the
-// command's correlation id.
+// {"command_id", "attempt", "saga_id", "type", "target", "payload"} and, for
+// saga steps, "compensable": true on a forward command that has a
+// compensation, "compensates": {"command_id", "command_type", "target"} on a
+// compensation; saga_id is the command's correlation id. The command id is
+// the same on every attempt: a participant answers a repeat with its first
+// answer (docs/participants.md).
 std::string CommandRequestBody(const coordinator::OutgoingCommand& command);
 
 // Maps a complete HTTP answer from `url`:

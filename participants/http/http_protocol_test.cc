@@ -60,18 +60,36 @@ TEST(HttpUrl, RefusesWhatItCannotServe) {
   }
 }
 
-TEST(HttpProtocol, RequestBodyCarriesTheCommandAndItsSaga) {
+TEST(HttpProtocol, RequestBodyCarriesTheCommandItsAttemptAndItsSaga) {
   coordinator::OutgoingCommand c;
-  c.command_id = "s/step/do/1";
+  c.command_id = "s/step/do";
+  c.attempt = 3;
   c.command_type = "ReserveStock";
   c.target = "sku-1";
   c.payload = {{"qty", 2}};
   c.correlation_id = "s";
-  EXPECT_EQ(Json::parse(CommandRequestBody(c)), (Json{{"command_id", "s/step/do/1"},
+  c.compensable = true;
+  EXPECT_EQ(Json::parse(CommandRequestBody(c)), (Json{{"command_id", "s/step/do"},
+                                                      {"attempt", 3},
+                                                      {"compensable", true},
                                                       {"saga_id", "s"},
                                                       {"type", "ReserveStock"},
                                                       {"target", "sku-1"},
                                                       {"payload", {{"qty", 2}}}}));
+}
+
+TEST(HttpProtocol, ACompensationNamesTheForwardCommandItUndoes) {
+  coordinator::OutgoingCommand c;
+  c.command_id = "s/step/compensate";
+  c.command_type = "ReleaseStock";
+  c.target = "sku-1";
+  c.correlation_id = "s";
+  c.compensates = coordinator::ForwardCommand{"s/step/do", "ReserveStock", "sku-1"};
+  Json body = Json::parse(CommandRequestBody(c));
+  EXPECT_EQ(body["compensates"],
+            (Json{{"command_id", "s/step/do"}, {"command_type", "ReserveStock"}, {"target", "sku-1"}}));
+  EXPECT_EQ(body["attempt"], 1);
+  EXPECT_FALSE(body.contains("compensable"));
 }
 
 TEST(HttpProtocol, SuccessWithAnEventIsAnEvent) {

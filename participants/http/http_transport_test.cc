@@ -57,6 +57,7 @@ TEST(HttpTransport, PostsTheCommandAndMapsAnEventReply) {
   EXPECT_EQ(seen.idempotency_key, "saga-1/reserve/do/1");
   EXPECT_EQ(seen.content_type, "application/json");
   EXPECT_EQ(Json::parse(seen.body), (Json{{"command_id", "saga-1/reserve/do/1"},
+                                          {"attempt", 1},
                                           {"saga_id", "saga-1"},
                                           {"type", "ReserveStock"},
                                           {"target", "sku-1"},

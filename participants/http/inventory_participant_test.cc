@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "participants/http/http_transport.h"
 #include "participants/http/transport_test_support.h"
@@ -22,19 +23,22 @@ using coordinator::Reply;
 using httptest::Command;
 using httptest::SendAndWait;
 
-// Runs the script on a free port with sku-1 = 5 units; stops it on scope exit.
+// Runs the script on a free port with sku-1 = 5 units (and `extra`
+// arguments); stops it on scope exit.
 class InventoryParticipant {
  public:
-  InventoryParticipant() {
+  explicit InventoryParticipant(std::vector<std::string> extra = {}) {
     int out[2];
     if (pipe(out) != 0) return;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, out[0]);
-    const char* argv[] = {SAGAD_PYTHON, SAGAD_INVENTORY_PARTICIPANT, "--port", "0", "--stock", "sku-1=5", "--quiet",
-                          nullptr};
-    if (posix_spawn(&pid_, SAGAD_PYTHON, &actions, nullptr, const_cast<char**>(argv), environ) != 0) pid_ = -1;
+    std::vector<const char*> argv = {SAGAD_PYTHON, SAGAD_INVENTORY_PARTICIPANT, "--port", "0", "--stock", "sku-1=5",
+                                     "--quiet"};
+    for (const std::string& arg : extra) argv.push_back(arg.c_str());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, SAGAD_PYTHON, &actions, nullptr, const_cast<char**>(argv.data()), environ) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
     close(out[1]);
     // The script prints its port first; a blocking read is bounded by the
@@ -59,6 +63,8 @@ class InventoryParticipant {
 
 class InventoryParticipantTest : public ::testing::Test {
  protected:
+  explicit InventoryParticipantTest(std::vector<std::string> extra = {}) : participant_(std::move(extra)) {}
+
   void SetUp() override {
     ASSERT_GT(participant_.port(), 0) << "the participant did not start";
     auto t = HttpTransport::Create("http://127.0.0.1:" + std::to_string(participant_.port()) + "/inventory");
@@ -144,6 +150,37 @@ TEST_F(InventoryParticipantTest, BadCommandsAreRefusedOrRetriedNeverApplied) {
 
   Reply all = Send("o-2/reserve/do/1", "ReserveStock", "o-2", 5);
   EXPECT_EQ(all.event_type, "StockReserved") << "nothing was taken by the refused commands";
+}
+
+TEST_F(InventoryParticipantTest, ACompensationThatOvertakesItsForwardCommandIsANullCompensation) {
+  coordinator::OutgoingCommand release = Command("o-7/reserve/compensate", "ReleaseStock", Json{{"order_id", "o-7"}, {"qty", 2}});
+  release.compensates = coordinator::ForwardCommand{"o-7/reserve/do", "ReserveStock", "sku-1"};
+  Reply undone = SendAndWait(*transport_, release);
+  EXPECT_EQ(undone.outcome, Reply::Outcome::kEvent) << undone.reason;
+  EXPECT_EQ(undone.event_type, "CompensatedBeforeForward");
+
+  coordinator::OutgoingCommand reserve = Command("o-7/reserve/do", "ReserveStock", Json{{"order_id", "o-7"}, {"qty", 2}});
+  reserve.compensable = true;
+  Reply late = SendAndWait(*transport_, reserve);
+  EXPECT_EQ(late.outcome, Reply::Outcome::kFailure) << "a late forward command leaves no reservation behind";
+  EXPECT_EQ(Send("o-8/reserve/do", "ReserveStock", "o-8", 5).data["available"], 0) << "all 5 units still there";
+}
+
+// The participant with injected lost replies: it does the work, then answers
+// 500. With --fault-seed 1 and rate 0.5 the first reply is lost and the
+// second is not (Python's random.Random(1): 0.134..., 0.847...).
+class LossyInventoryParticipantTest : public InventoryParticipantTest {
+ protected:
+  LossyInventoryParticipantTest() : InventoryParticipantTest({"--lose-replies", "0.5", "--fault-seed", "1"}) {}
+};
+
+TEST_F(LossyInventoryParticipantTest, ARetryAfterALostReplyGetsTheFirstAnswer) {
+  Reply lost = Send("o-1/reserve/do", "ReserveStock", "o-1", 3);
+  EXPECT_EQ(lost.outcome, Reply::Outcome::kTransient);
+  EXPECT_NE(lost.reason.find("HTTP 500"), std::string::npos) << lost.reason;
+  Reply retry = Send("o-1/reserve/do", "ReserveStock", "o-1", 3);
+  EXPECT_EQ(retry.event_type, "StockReserved") << retry.reason;
+  EXPECT_EQ(retry.data["available"], 2) << "the work of the lost attempt, not done again";
 }
 
 }  // namespace

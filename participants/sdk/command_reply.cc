@@ -1,6 +1,7 @@
 #include "participants/sdk/command_reply.h"
 
 #include "participants/sdk/payload.h"
+#include "participants/sdk/step_barrier.h"
 
 namespace sagad::participants {
 
@@ -15,6 +16,11 @@ Reply ReplyFor(const std::string& participant, const std::string& command_type, 
       return reply;
     }
     const Event& last = result.events.back();
+    if (last.type == kCommandRefused) {  // a recorded refusal, first time or repeat
+      reply.outcome = Reply::Outcome::kFailure;
+      reply.reason = EventString(last.payload, "reason");
+      return reply;
+    }
     reply.outcome = Reply::Outcome::kEvent;
     reply.event_type = last.type;
     reply.data = last.payload;

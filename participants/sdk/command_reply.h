@@ -4,6 +4,8 @@
 //
 //   committed events          kEvent: the last event's type and payload (the
 //                             step's success/failure lists classify it)
+//   a CommandRefused event    kFailure: a recorded refusal (guarded_type.h),
+//                             the first time and on every repeat
 //   OK, no event (a repeat)   kSuccess
 //   Rejected, FailedPrecondition   kFailure: a business refusal, compensate
 //   InvalidArgument, NotFound kFailure: the command can never succeed as sent

@@ -95,6 +95,7 @@ void InProcessTransport::Send(const coordinator::OutgoingCommand& command, Reply
   c.payload = command.payload;
   c.correlation_id = command.correlation_id;
   c.causation_id = command.command_id;
+  c.metadata = coordinator::DeliveryMetadata(command);
   runtime_->Send(std::move(c), [pending = pending_, key = *key, name, type = command.command_type](CommandResult r) {
     if (ReplyCallback callback = pending->Take(key)) callback(ReplyFor(name, type, r));
   });

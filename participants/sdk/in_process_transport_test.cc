@@ -1,7 +1,9 @@
 // The in-process transport on a real AggregateRuntime and MemoryEventStore:
 // what the coordinator hears back for each kind of participant answer.
 #include "participants/sdk/in_process_transport.h"
+#include "participants/sdk/step_barrier.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <future>
@@ -93,11 +95,43 @@ TEST_F(InProcessTransportTest, EmittedEventIsTheReplyOnceDurable) {
   EXPECT_EQ(stored[0].correlation_id, "saga-1");
 }
 
-TEST_F(InProcessTransportTest, RefusalIsAFailureWithTheDomainsReason) {
+TEST_F(InProcessTransportTest, RefusalIsAFailureWithTheDomainsReasonAndIsRecorded) {
   Reply r = SendAndWait(Outgoing("c-1", "Withdraw", "acct-1", {{"amount", 5}}));
   EXPECT_EQ(r.outcome, Reply::Outcome::kFailure);
   EXPECT_EQ(r.reason, "insufficient funds");
-  EXPECT_TRUE(Stream("BankAccount", "acct-1").empty());
+  std::vector<Event> stored = Stream("BankAccount", "acct-1");
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].type, kCommandRefused);
+  EXPECT_EQ(stored[0].command_id, "c-1");
+}
+
+TEST_F(InProcessTransportTest, ARepeatOfARefusedCommandIsRefusedAgainEvenWhenItCouldNowSucceed) {
+  EXPECT_EQ(SendAndWait(Outgoing("c-1", "Withdraw", "acct-1", {{"amount", 5}})).outcome, Reply::Outcome::kFailure);
+  SendAndWait(Outgoing("c-2", "Deposit", "acct-1", {{"amount", 10}}));
+  Reply again = SendAndWait(Outgoing("c-1", "Withdraw", "acct-1", {{"amount", 5}}));
+  EXPECT_EQ(again.outcome, Reply::Outcome::kFailure) << "the saga may already have compensated for the refusal";
+  EXPECT_EQ(again.reason, "insufficient funds");
+  EXPECT_EQ(SendAndWait(Outgoing("c-3", "Withdraw", "acct-1", {{"amount", 11}})).outcome, Reply::Outcome::kFailure)
+      << "the balance is still 10";
+}
+
+TEST_F(InProcessTransportTest, TheStepBarrierTravelsWithTheCommand) {
+  // A compensation that overtakes its forward command: a null compensation,
+  // then the forward command is refused when it arrives.
+  OutgoingCommand forward = Outgoing("saga-1/pay/do", "Deposit", "acct-1", {{"amount", 10}});
+  forward.compensable = true;
+  OutgoingCommand undo = Outgoing("saga-1/pay/compensate", "Withdraw", "acct-1", {{"amount", 10}});
+  undo.compensates = coordinator::ForwardCommand{"saga-1/pay/do", "Deposit", "acct-1"};
+  Reply undone = SendAndWait(undo);
+  EXPECT_EQ(undone.outcome, Reply::Outcome::kEvent) << undone.reason;
+  EXPECT_EQ(undone.event_type, kCompensatedBeforeForward);
+  Reply late = SendAndWait(forward);
+  EXPECT_EQ(late.outcome, Reply::Outcome::kFailure);
+  EXPECT_THAT(late.reason, ::testing::HasSubstr("compensated it before it arrived"));
+  std::vector<Event> stored = Stream("BankAccount", "acct-1");
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[1].metadata["compensable"], true) << "the marks are stored with the events";
+  EXPECT_EQ(stored[1].metadata["attempt"], 1);
 }
 
 TEST_F(InProcessTransportTest, DuplicateCommandIdIsAnsweredAgainAndAppliedOnce) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "participants/sdk/guarded_type.h"
+
 namespace sagad::participants {
 
 Status Participant::Add(std::shared_ptr<const AggregateBehavior> type, const std::vector<std::string>& commands) {
@@ -21,7 +23,7 @@ Status Participant::Add(std::shared_ptr<const AggregateBehavior> type, const std
     }
   }
   for (const std::string& command : commands) routes_[command] = type->type();
-  types_.push_back(std::move(type));
+  types_.push_back(GuardParticipantType(std::move(type), commands));
   return Status::Ok();
 }
 

@@ -27,9 +27,10 @@ class Participant {
  public:
   explicit Participant(std::string name) : name_(std::move(name)) {}
 
-  // Adds an aggregate type and routes `commands` to it. InvalidArgument
-  // (and no change) for a null or already added type, an empty command
-  // name, or a command already routed.
+  // Adds an aggregate type and routes `commands` to it, with the
+  // participant's rules in front (guarded_type.h: refusals recorded, the saga
+  // step barrier). InvalidArgument (and no change) for a null or already
+  // added type, an empty command name, or a command already routed.
   Status Add(std::shared_ptr<const AggregateBehavior> type, const std::vector<std::string>& commands);
 
   // Registers every aggregate type into `registry` (the runtime's).

@@ -14,6 +14,7 @@
 
 #include "coordinator/outgoing_command.h"
 #include "core/store/memory/memory_event_store.h"
+#include "participants/sdk/guarded_type.h"
 #include "participants/sdk/in_process_transport.h"
 #include "saga-dsl/compile.h"
 #include "samples/order-inventory-payment/account.h"
@@ -108,7 +109,7 @@ class SampleTest : public ::testing::Test {
     Result<std::vector<Event>> events = store_.ReadStream({type, id}, 1, 0);
     EXPECT_TRUE(events.ok());
     for (const Event& e : *events) behavior->Evolve(*box, e);
-    return AggregateDefinition<State>::Unbox(*box);
+    return AggregateDefinition<State>::Unbox(participants::InnerState(*box));  // the participant's guard around it
   }
 
   // Places order o-1 and returns the saga's start context (the OrderPlaced payload).

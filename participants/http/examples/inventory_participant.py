@@ -7,8 +7,13 @@ sample, with the standard library only.
 
 sagad POSTs each command to <base URL>/<CommandType> (see docs/participants.md):
 
-    {"command_id": "...", "saga_id": "...", "type": "ReserveStock",
-     "target": "sku-1", "payload": {"order_id": "o-1", "qty": 2}}
+    {"command_id": "...", "attempt": 1, "saga_id": "...", "type": "ReserveStock",
+     "target": "sku-1", "payload": {"order_id": "o-1", "qty": 2}, "compensable": true}
+
+A compensation also says which forward command it undoes:
+
+    {"command_id": "o-1/reserve_stock/compensate", "type": "ReleaseStock", ...,
+     "compensates": {"command_id": "o-1/reserve_stock/do", "command_type": "ReserveStock", "target": "sku-1"}}
 
 Commands (target = the SKU):
   AddStock     {qty}            200 StockAdded {sku, qty, available}
@@ -20,14 +25,21 @@ Read (for drivers and tests; sagad never calls it):
                                 (reservations still held; an unknown SKU has 0 and none)
 
 Idempotency, the protocol's one hard rule:
-  * a command id seen before gets the very same answer again, nothing applied twice
-    (so AddStock, which has no business key, is applied once per command id);
-  * a reservation is per (sku, order): a second ReserveStock for the same order
-    (a retry with a new command id) answers StockReserved without taking more;
-  * ReleaseStock before any ReserveStock for that order leaves a tombstone, so a
-    ReserveStock arriving late (after the saga compensated) is refused instead
-    of leaving stock reserved for an order nobody will complete.
+  * a command id seen before gets the very same answer again, nothing applied twice:
+    sagad resends the same command id on every retry (the attempt number changes),
+    so a retry after a lost reply gets the first answer; a refusal (4xx) is an
+    answer too and is repeated, never turned into a later success;
+  * a compensation whose forward command never arrived here is a null
+    compensation (200 CompensatedBeforeForward) that leaves a tombstone: the
+    forward command, if it arrives later, is refused (422);
+  * a reservation is also per (sku, order): a second ReserveStock for the same
+    order answers StockReserved without taking more, and ReleaseStock before any
+    ReserveStock for that order leaves the same kind of tombstone.
 Stock never goes negative. State lives in memory: restart = reseed.
+
+Faults for tests (--lose-replies, --fail-before-work, --fault-seed): a lost reply
+does the work, remembers the answer, and answers 500 instead, as a participant
+whose reply was lost on the way back; sagad's retry then gets the first answer.
 
 The first line on stdout is the port; logs go to stderr. SIGTERM or Ctrl-C
 stop it with status 0.
@@ -35,6 +47,7 @@ stop it with status 0.
 
 import argparse
 import json
+import random
 import signal
 import sys
 import threading
@@ -83,39 +96,79 @@ def qty_of(payload):
     return qty
 
 
+class Faults:
+    """Seeded, so a failing run can be replayed."""
+
+    def __init__(self, lose_replies=0.0, fail_before_work=0.0, seed=1):
+        self.lose_replies, self.fail_before_work = lose_replies, fail_before_work
+        self.random = random.Random(seed)
+
+    def before_work(self):
+        return self.fail_before_work > 0 and self.random.random() < self.fail_before_work
+
+    def lose_reply(self):
+        return self.lose_replies > 0 and self.random.random() < self.lose_replies
+
+
+LOST = Reply(500, {"error": "the participant did the work, then its reply was lost (injected fault)"})
+BEFORE = Reply(503, {"error": "the participant failed before doing the work (injected fault)"})
+
+
 class Inventory:
     """Stock per SKU and reservations per (sku, order). One lock: the example
     favours obviously-correct over fast."""
 
-    def __init__(self, stock):
+    def __init__(self, stock, faults=None):
         self.lock = threading.Lock()
         self.stock = dict(stock)            # sku -> units available
         self.reservations = {}              # sku -> {order_id: qty, or RELEASED}
         self.answers = {}                   # command_id -> Reply
+        self.compensated_early = set()      # forward command ids compensated before they arrived
+        self.faults = faults or Faults()
 
     def handle(self, command_type, command):
         command_id = command.get("command_id")
         if not isinstance(command_id, str) or not command_id:
             return refused(400, "'command_id' must be a non-empty string")
         with self.lock:
-            if command_id in self.answers:
-                return self.answers[command_id]
-            handler = self.HANDLERS.get(command_type)
-            if handler is None:
-                # Not remembered: a 404 is a misconfiguration, fixed by redeploying.
-                return refused(404, "unknown command type '%s'" % command_type)
-            target, payload = command.get("target"), command.get("payload")
-            try:
-                if not isinstance(target, str) or not target:
-                    raise Invalid("'target' must be the SKU")
-                if not isinstance(payload, dict):
-                    raise Invalid("'payload' must be an object")
-                reply = handler(self, target, payload)
-            except Invalid as e:
-                reply = refused(422, str(e))
-            if reply.status < 500:
+            if self.faults.before_work():
+                return BEFORE
+            reply = self.answer(command_type, command_id, command)
+            return LOST if self.faults.lose_reply() else reply
+
+    def answer(self, command_type, command_id, command):
+        if command_id in self.answers:
+            return self.answers[command_id]
+        # The step barrier (docs/participants.md), by command id.
+        compensates = command.get("compensates")
+        if isinstance(compensates, dict) and isinstance(compensates.get("command_id"), str):
+            forward = compensates["command_id"]
+            if forward not in self.answers:
+                self.compensated_early.add(forward)
+                reply = event("CompensatedBeforeForward", {"forward_command_id": forward})
                 self.answers[command_id] = reply
+                return reply
+        if command_id in self.compensated_early:
+            reply = refused(422, "%s refused: the saga compensated it before it arrived" % command_type,
+                            "CommandRefused")
+            self.answers[command_id] = reply
             return reply
+        handler = self.HANDLERS.get(command_type)
+        if handler is None:
+            # Not remembered: a 404 is a misconfiguration, fixed by redeploying.
+            return refused(404, "unknown command type '%s'" % command_type)
+        target, payload = command.get("target"), command.get("payload")
+        try:
+            if not isinstance(target, str) or not target:
+                raise Invalid("'target' must be the SKU")
+            if not isinstance(payload, dict):
+                raise Invalid("'payload' must be an object")
+            reply = handler(self, target, payload)
+        except Invalid as e:
+            reply = refused(422, str(e))
+        if reply.status < 500:
+            self.answers[command_id] = reply
+        return reply
 
     def add(self, sku, payload):
         qty = qty_of(payload)
@@ -221,6 +274,13 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 128
 
 
+def rate(text):
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("a probability between 0 and 1, not %s" % text)
+    return value
+
+
 def parse_stock(items):
     stock = {}
     for item in items:
@@ -247,11 +307,16 @@ def main():
     parser.add_argument("--stock", action="append", default=[], metavar="SKU=UNITS",
                         help="initial stock, repeatable; applied after --seed")
     parser.add_argument("--quiet", action="store_true", help="no request log")
+    parser.add_argument("--lose-replies", type=rate, default=0.0, metavar="P",
+                        help="fault: do the work, then answer 500 (the reply lost), with probability P")
+    parser.add_argument("--fail-before-work", type=rate, default=0.0, metavar="P",
+                        help="fault: answer 503 without doing anything, with probability P")
+    parser.add_argument("--fault-seed", type=int, default=1, help="seed of the faults (default 1)")
     args = parser.parse_args()
 
     stock = load_seed(args.seed) if args.seed else {}
     stock.update(parse_stock(args.stock))
-    Handler.inventory = Inventory(stock)
+    Handler.inventory = Inventory(stock, Faults(args.lose_replies, args.fail_before_work, args.fault_seed))
     if args.quiet:
         Handler.log_message = lambda *a: None
 

@@ -13,7 +13,10 @@
 # (--inventory-url): sagad never sees the inventory's state. The participant
 # is started once and outlives sagad's restart, as a real service would; the
 # second run then finds the seed already applied there too. Both processes
-# must exit 0 on SIGTERM.
+# must exit 0 on SIGTERM. The participant loses one reply in ten after doing
+# the work (it answers 500, as when a reply is lost on the way back): sagad
+# resends the same command id, gets the first answer, and every invariant
+# must still hold.
 set -euo pipefail
 sagad=$1 driver=$2 sagas=$3 python=${4:-} inventory_script=${5:-}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sagad-sample-XXXXXX")
@@ -43,7 +46,8 @@ fail() {
 # line it prints) and points sagad's inventory and the driver's stock reads
 # at it.
 start_inventory() {
-  "$python" "$inventory_script" --port 0 --quiet >"$dir/inventory.out" 2>"$dir/inventory.log" &
+  "$python" "$inventory_script" --port 0 --quiet --lose-replies 0.1 --fault-seed 7 \
+    >"$dir/inventory.out" 2>"$dir/inventory.log" &
   inventory_pid=$!
   local port=""
   for _ in $(seq 100); do
