@@ -116,6 +116,12 @@ fi
 
 start_sagad
 run_driver --orders 300 --transfers 30 --run-id e2e-1
+if [[ -n $python ]]; then
+  # The lost replies did happen (and were retried), or this run proved nothing.
+  retries=$(curl -sf "$url/metrics" | awk '/^sagad_step_retries_total/ { n += $2 } END { print n + 0 }')
+  ((retries > 0)) || fail "no step was retried: the participant's lost replies did not happen"
+  echo "retried steps after lost replies: $retries"
+fi
 stop_sagad
 
 start_sagad
