@@ -4,6 +4,7 @@
 #include <atomic>
 #include <random>
 
+#include "coordinator/allowed_actions.h"
 #include "coordinator/instance_view.h"
 #include "coordinator/saga_decide.h"
 #include "coordinator/saga_events.h"
@@ -132,6 +133,16 @@ class SagaRoutes {
     return coordinator::TccView(coordinator::TccAggregate::Unbox(state), version);
   }
 
+  // The operator actions the instance's current state accepts (asked of its
+  // aggregate's Decide): what the dashboard offers. Only for the current
+  // state: a past one (?asOf) says nothing about what can be done now.
+  Json Actions(const Found& f, const StateBox& state) {
+    if (f.type == coordinator::saga::kAggregateType) {
+      return coordinator::ActionsJson(coordinator::AllowedActions(*saga_, state));
+    }
+    return coordinator::ActionsJson(coordinator::AllowedActions(*tcc_, state));
+  }
+
   void Start(const Request& req, const PathParams& p, Responder reply) {
     Result<Json> body = BodyObject(req);
     if (!body.ok()) return reply.Send(ProblemFromStatus(body.status()));
@@ -161,7 +172,9 @@ class SagaRoutes {
     if (*as_of == 0) {
       Result<Loaded> loaded = LocateAndLoad(id);
       if (!loaded.ok()) return ProblemFromStatus(loaded.status());
-      return Response::Json(200, View(loaded->found, *loaded->state.state, loaded->state.version));
+      Json view = View(loaded->found, *loaded->state.state, loaded->state.version);
+      view["actions"] = Actions(loaded->found, *loaded->state.state);
+      return Response::Json(200, std::move(view));
     }
     Result<Found> found = Locate(id);
     if (!found.ok()) return ProblemFromStatus(found.status());
