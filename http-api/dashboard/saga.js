@@ -6,11 +6,18 @@ import {el, replace, badge, formatTime, formatDuration} from "./dom.js";
 import {renderGraph} from "./graph.js";
 
 const TERMINAL = ["COMPLETED", "COMPENSATED", "ABORTED", "CONFIRMED", "CANCELLED"];
-const ACTIONS = [
-  {name: "retry", label: "Retry…", help: "try the failed step (or its compensation) again"},
-  {name: "skip", label: "Skip…", help: "treat the step as done (or its compensation as done)"},
-  {name: "abort", label: "Abort…", help: "end the instance as it stands"},
+// The operator actions the API lists for the instance (view.actions: what
+// its current state accepts, asked of the saga's own rules), grouped into
+// one button each; abort twice, with and without compensation.
+const ACTION_KINDS = [
+  {key: "retry", label: "Retry…", help: "send the step's command (or its compensation) again"},
+  {key: "skip", label: "Skip…", help: "treat the step (or its compensation) as done"},
+  {key: "abort:true", label: "Abort…", help: "undo what was done, then end the instance"},
+  {key: "abort:false", label: "Abort without undo…", help: "end the instance as it stands: nothing is undone"},
+  {key: "pause", label: "Pause…", help: "issue nothing new until it is resumed"},
+  {key: "resume", label: "Resume…", help: "carry on from where it was paused"},
 ];
+const kindOf = (a) => (a.action === "abort" ? `abort:${a.compensate !== false}` : a.action);
 const CURRENT_STEP = ["COMPENSATION_FAILED", "COMPENSATION_RETRY_WAITING", "COMPENSATING", "RETRY_WAITING", "RUNNING"];
 const REFRESH_MS = 3000;
 
@@ -85,44 +92,89 @@ function eventsTable(history) {
         el("pre", {}, JSON.stringify(e.payload, null, 2))))))));
 }
 
-// The action buttons and the form that asks for a reason.
-function actionsPanel(id, getView, reload) {
-  const result = el("div", {class: "action-result", role: "status"});
-  const formSlot = el("div");
-  const panel = el("div", {class: "actions"},
-    el("div", {class: "buttons"}, ACTIONS.map((a) =>
-      el("button", {type: "button", class: `action action-${a.name}`, "data-action": a.name, title: a.help,
-        onclick: () => open(a)}, a.label))),
-    formSlot, result);
+// "Failed at step charge_payment: insufficient funds: ... (at 2024-05-01
+// 12:00:03.120)": when is the time of the event that recorded the failure
+// (the first that turned the saga to compensation), from its history.
+function failureText(failure, history) {
+  const turning = ["StepFailed", "StepInDoubt", "OperatorAborted"];
+  const event = history.events.find((e) => turning.includes(e.type) && (e.payload.step || "") === (failure.step || ""));
+  const when = event ? formatTime(event.payload.at_ms || event.timestamp_ms) : "";
+  return el("div", {class: "failure"},
+    failure.step ? ["Failed at step ", el("code", {class: "failure-step"}, failure.step), ": "] : "Failed: ",
+    el("span", {class: "failure-reason"}, failure.reason || "no reason given"),
+    when ? el("span", {class: "failure-time muted"}, ` (at ${when})`) : null);
+}
 
-  function open(action) {
-    const view = getView();
-    const steps = view.steps || view.branches || [];
+// The action buttons (only those the API says apply now) and the form that
+// asks for a reason and, where the action names one, the step or branch.
+function actionsPanel(id, reload) {
+  const result = el("div", {class: "action-result", role: "status"});
+  const buttons = el("div", {class: "buttons"});
+  const formSlot = el("div");
+  const panel = el("div", {class: "actions"}, buttons, formSlot, result);
+  let shownFor = null;
+
+  // Re-rendered on every load; left alone while a form is open (the
+  // operator is typing) or when nothing changed.
+  function update(view) {
+    const key = JSON.stringify(view.actions || []);
+    if (formSlot.childElementCount > 0 || key === shownFor) return;
+    shownFor = key;
+    const actions = view.actions || [];
+    const kinds = ACTION_KINDS.map((k) => ({...k, choices: actions.filter((a) => kindOf(a) === k.key)}))
+      .filter((k) => k.choices.length > 0);
+    if (kinds.length === 0) {
+      const why = TERMINAL.includes(view.status) ? `it is ${view.status}` : "its current state allows none";
+      replace(buttons, el("span", {class: "no-actions muted"}, `No operator action applies: ${why}.`));
+      return;
+    }
+    replace(buttons, kinds.map((k) => {
+      const [action, compensate] = k.key.split(":");
+      return el("button", {type: "button", class: `action action-${action}`, "data-action": action,
+        "data-compensate": compensate, title: k.help, onclick: () => open(view, k, action)}, k.label);
+    }));
+  }
+
+  function open(view, kind, action) {
     const reason = el("input", {name: "reason", required: true, maxlength: 500, size: 40,
       placeholder: "why (kept in the saga's history)"});
+    // What the action may name: the steps (or branches) it is allowed on,
+    // and "none" where sagad picks (retry: every stuck step).
+    const named = (a) => a.step || a.branch || "";
+    const field = view.kind === "tcc" ? "branch" : "step";
+    const targets = kind.choices.map(named);
     // Preselect the step that is in trouble or under way: what the operator
-    // most likely means (skip needs a step; retry can do without).
-    const current = steps.find((s) => CURRENT_STEP.includes(s.status));
-    const step = el("select", {name: "step"}, el("option", {value: ""}, "(let sagad pick)"),
-      steps.map((s) => el("option", {value: s.name, selected: current && current.name === s.name}, s.name)));
-    const form = el("form", {class: "action-form", "data-action": action.name},
-      el("strong", {}, `${action.name[0].toUpperCase()}${action.name.slice(1)} ${id}`),
+    // most likely means.
+    const current = (view.steps || []).find((s) => CURRENT_STEP.includes(s.status) && targets.includes(s.name));
+    const target = el("select", {name: field}, targets.map((t) => el("option", {value: t,
+      selected: current ? current.name === t : false}, t || (view.kind === "tcc" ? "(every stuck branch)" : "(every stuck step)"))));
+    const needsTarget = targets.some((t) => t !== "");
+    const form = el("form", {class: "action-form", "data-action": action},
+      el("strong", {}, `${kind.label.replace("…", "")} ${id}`),
       el("label", {}, "Reason ", reason),
-      el("label", {}, "Step ", step),
-      el("button", {type: "submit", class: "primary"}, action.name),
-      el("button", {type: "button", onclick: () => replace(formSlot)}, "Cancel"));
+      needsTarget ? el("label", {}, `${field[0].toUpperCase()}${field.slice(1)} `, target) : null,
+      el("button", {type: "submit", class: "primary"}, action),
+      el("button", {type: "button", onclick: () => { replace(formSlot); shownFor = null; }}, "Cancel"));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = {reason: reason.value.trim()};
-      if (step.value) body.step = step.value;
+      if (needsTarget && target.value) body[field] = target.value;
+      const choice = kind.choices.find((a) => named(a) === (needsTarget ? target.value : ""));
+      if (choice && choice.compensate !== undefined) body.compensate = choice.compensate;
       try {
-        const answer = await postJson(`/v1/sagas/${segment(id)}/${action.name}`, body);
-        replace(result, el("span", {class: "ok"}, `${action.name} accepted: ${(answer.events || []).join(", ") || "no change"}`));
+        const answer = await postJson(`/v1/sagas/${segment(id)}/${action}`, body);
+        replace(result, el("span", {class: "ok"}, `${action} accepted: ${(answer.events || []).join(", ") || "no change"}`));
         replace(formSlot);
+        shownFor = null;
         reload();
       } catch (e) {
+        // The state can change between the page's load and the click: the
+        // server's word is final, and the buttons are refreshed.
         const refused = e.status === 409 ? "Refused" : "Failed";
         replace(result, el("span", {class: "error"}, `${refused} (${e.status} ${e.title}): ${e.detail || e.message}`));
+        replace(formSlot);
+        shownFor = null;
+        reload();
       }
     });
     replace(formSlot, form);
@@ -130,7 +182,7 @@ function actionsPanel(id, getView, reload) {
     reason.focus();
   }
 
-  return {panel, formOpen: () => formSlot.childElementCount > 0};
+  return {panel, update, formOpen: () => formSlot.childElementCount > 0};
 }
 
 export function showSaga(main, id) {
@@ -143,7 +195,7 @@ export function showSaga(main, id) {
   const events = el("div", {class: "events-slot"});
   const eventsTitle = el("h2", {}, "Event history");
   const context = el("pre", {class: "context"});
-  const actions = actionsPanel(id, () => view, () => tick());
+  const actions = actionsPanel(id, () => tick());
   replace(main, el("section", {class: "saga"},
     el("p", {}, el("a", {href: "#/"}, "← all sagas")),
     header, alert, error, actions.panel,
@@ -167,12 +219,13 @@ export function showSaga(main, id) {
       replace(alert,
         view.status === "STUCK" ? el("strong", {}, "STUCK: needs an operator. ") : null,
         reasons.join(" "),
-        view.failure ? el("div", {}, "Failure: ", el("code", {}, JSON.stringify(view.failure))) : null);
+        view.failure ? failureText(view.failure, history) : null);
       alert.className = view.status === "STUCK" ? "alert stuck" : "alert";
       alert.hidden = false;
     } else {
       alert.hidden = true;
     }
+    actions.update(view);
     replace(steps, view.steps ? stepsTable(view) : branchesTable(view));
     eventsTitle.textContent = `Event history (${history.events.length})`;
     replace(events, eventsTable(history));

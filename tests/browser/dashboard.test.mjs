@@ -134,7 +134,7 @@ async function run(base) {
   mkdirSync(args.out, {recursive: true});
 
   await detailOfACompensatedSaga(base, page);
-  await refusedActionShowsTheServersDetail(base, page);
+  await aCompletedSagaOffersNothing(base, page);
   await userDataIsNeverMarkup(base, page);
 
   // Compensation retries with backoff until the budget is spent: ~30 s.
@@ -187,6 +187,20 @@ async function detailOfACompensatedSaga(base, page) {
   check(/untaken/.test(graph.approve_order), "the graph greys out the step it never reached", graph.approve_order);
   check(await page.$$eval("svg.graph path.edge.taken", (e) => e.length) === 2,
     "the taken path is drawn bold: start -> reserve_stock -> charge_payment");
+
+  // Nothing applies to a finished saga: no button, and the page says so.
+  const apiActions = (await api(base, "GET", `/v1/sagas/${encodeURIComponent(id)}`)).body.actions;
+  check(Array.isArray(apiActions) && apiActions.length === 0, "the API lists no action for a COMPENSATED saga",
+    JSON.stringify(apiActions));
+  check((await page.$$(".actions button.action")).length === 0,
+    "a COMPENSATED saga's page offers no Retry, Skip or Abort", (await texts(page, ".actions button")).join(","));
+  check(((await texts(page, ".actions .no-actions"))[0] || "").includes("COMPENSATED"),
+    "and says why no action applies", (await texts(page, ".actions")).join(" "));
+  // The failure as a sentence: step, reason, when; no JSON.
+  const failure = (await texts(page, ".alert .failure"))[0] || "";
+  check(/^Failed at step charge_payment: insufficient funds: 100 available, 500 asked \(at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\)$/
+    .test(failure), "the failure is shown as text: step, reason and when", failure);
+  check(!(await texts(page, ".alert"))[0].includes("{"), "no raw JSON in the failure", (await texts(page, ".alert"))[0]);
   await page.screenshot({path: path.join(args.out, "dashboard-saga.png"), fullPage: true});
 }
 
@@ -199,15 +213,11 @@ async function submitAction(page, action, reason) {
   return (await texts(page, ".action-result span"))[0];
 }
 
-async function refusedActionShowsTheServersDetail(base, page) {
+async function aCompletedSagaOffersNothing(base, page) {
   await open(page, `${base}/${hashOf(sagaOf["o-1"])}`);
   await page.waitForSelector("table.steps tbody tr");
-  const shown = await submitAction(page, "abort", "testing a refusal");
-  const problem = await api(base, "POST", `/v1/sagas/${encodeURIComponent(sagaOf["o-1"])}/abort`, {reason: "same again"});
-  check(problem.status === 409, "aborting a completed saga is refused with 409 (API)");
-  check(shown.includes("409") && shown.includes(problem.body.detail),
-    "the page shows the 409 and the server's detail", `${shown} / ${problem.body.detail}`);
-  check((await sagaStatus(base, sagaOf["o-1"])) === "COMPLETED", "the refused action changed nothing");
+  check((await page.$$(".actions button.action")).length === 0, "a COMPLETED saga's page offers no action");
+  check(!(await page.$(".alert:not([hidden])")), "and shows no failure");
 }
 
 // The order id (user data) appears in the saga's events and context.
@@ -276,7 +286,42 @@ async function stuckSagaRetriedByAnOperator(base, page) {
   check(await page.$(".alert.stuck:not([hidden])") !== null, "a STUCK saga's page says it needs an operator");
   const stuckStep = await page.$eval('table.steps tr[data-step="reserve_stock"]', (r) => r.dataset.status);
   check(stuckStep === "COMPENSATION_FAILED", "the step whose compensation failed is marked", stuckStep);
+  check(!(await texts(page, ".alert"))[0].includes("{"), "its failure is text, not JSON", (await texts(page, ".alert"))[0]);
+
+  // The buttons are the API's actions for this state, and these are the
+  // ones a saga stuck on a compensation takes.
+  const shownButtons = async () => (await page.$$eval(".actions button.action", (b) =>
+    b.map((x) => x.dataset.action + (x.dataset.compensate ? `:${x.dataset.compensate}` : "")))).sort().join(",");
+  const apiKinds = async () => [...new Set((await api(base, "GET", `/v1/sagas/${encodeURIComponent(id)}`)).body.actions
+    .map((a) => a.action + (a.action === "abort" ? `:${a.compensate}` : "")))].sort().join(",");
+  const buttons = await shownButtons();
+  check(buttons === await apiKinds(), "a STUCK saga's buttons are exactly the actions the API lists", buttons);
+  check(buttons.includes("retry") && buttons.includes("abort:false"),
+    "a STUCK saga offers Retry and Abort without undo", buttons);
+  check(!buttons.includes("abort:true") && !buttons.includes("resume"),
+    "but not Abort with compensation (it is compensating already) nor Resume (it is not paused)", buttons);
+  await page.click("button[data-action=retry]");
+  const choices = await page.$$eval("form.action-form select[name=step] option", (o) => o.map((x) => x.value));
+  check(JSON.stringify(choices.sort()) === JSON.stringify(["", "reserve_stock"]),
+    "its retry offers the stuck step (or every stuck step) and no other", JSON.stringify(choices));
+  await page.click("form.action-form button[type=button]");  // Cancel
   await page.screenshot({path: path.join(args.out, "dashboard-stuck.png"), fullPage: true});
+
+  // Paused behind the page's back: the page's Pause is refused, it shows
+  // the server's 409 and detail, and its buttons follow the new state.
+  const paused = await api(base, "POST", `/v1/sagas/${encodeURIComponent(id)}/pause`, {reason: "another operator"});
+  check(paused.status === 200, "pausing the STUCK saga over the API (setup)", JSON.stringify(paused.body));
+  const refusal = await submitAction(page, "pause", "pause it too");
+  const problem = await api(base, "POST", `/v1/sagas/${encodeURIComponent(id)}/pause`, {reason: "same again"});
+  check(problem.status === 409, "pausing a paused saga is refused with 409 (API)");
+  check(refusal.includes("409") && refusal.includes(problem.body.detail),
+    "the page shows the 409 and the server's detail", `${refusal} / ${problem.body.detail}`);
+  await page.waitForFunction(() => document.querySelector("button[data-action=resume]") &&
+    !document.querySelector("button[data-action=pause]"), {timeout: 10000});
+  check(!(await shownButtons()).includes("retry"), "once paused it offers Resume and no Retry", await shownButtons());
+  const resumed = await submitAction(page, "resume", "back to it");
+  check(resumed.startsWith("resume accepted"), "the page's Resume is accepted", resumed);
+  await page.waitForSelector("button[data-action=retry]", {timeout: 10000});
 
   failing.delete("o-4");  // the warehouse is back
   const shown = await submitAction(page, "retry", "warehouse is back online");
