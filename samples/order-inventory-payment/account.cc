@@ -39,6 +39,10 @@ Decision ChargeOrder(const Account& a, const Command& c) {
     return Status::Rejected("order " + *order + " was charged " + std::to_string(it->second.amount) + ", not " +
                             std::to_string(*amount));
   }
+  if (*amount > kPaymentLimit) {
+    return declined("over the per-payment limit: " + std::to_string(*amount) + " asked, " +
+                    std::to_string(kPaymentLimit) + " allowed");
+  }
   if (*amount > a.spendable()) return declined(Insufficient(a, *amount));
   return Events{{"PaymentCharged",
                  {{"order_id", *order},

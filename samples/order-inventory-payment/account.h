@@ -9,9 +9,10 @@
 //   Refund      {order_id, payment_id?} -> PaymentRefunded {order_id, payment_id, amount, balance}
 //
 //   A second Charge for a charged order is a no-op (with another amount:
-//   refused); a Charge for a refunded order is declined; a Refund of an order
-//   not charged, or already refunded, is a no-op. `balance` in events is the
-//   balance after the event.
+//   refused); a Charge for a refunded order is declined; a Charge over the
+//   card's per-payment limit (kPaymentLimit) is declined whatever the
+//   balance; a Refund of an order not charged, or already refunded, is a
+//   no-op. `balance` in events is the balance after the event.
 //
 // Transfers (transfer.saga), through the TCC barrier (participants/sdk/tcc_barrier.h):
 //   TryDebit      {transfer_id, amount} -> DebitTried {transfer_id, amount}    holds the amount
@@ -26,6 +27,7 @@
 // declined).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,6 +36,11 @@
 #include "participants/sdk/tcc_barrier.h"
 
 namespace sagad::sample {
+
+// The most one card payment (Charge) may be, in cents: 100.00. A larger one
+// is declined ("over the per-payment limit"), as a card issuer would, even
+// with the money there. Transfers (TryDebit) are not card payments.
+inline constexpr std::int64_t kPaymentLimit = 10'000;
 
 struct Account {
   struct OrderCharge {

@@ -44,6 +44,25 @@ TEST_F(AccountSpec, ChargingBeyondTheBalanceIsDeclined) {
               {{"order_id", "o-2"}, {"amount", 701}, {"reason", "insufficient funds: 700 available, 701 asked"}}}});
 }
 
+TEST_F(AccountSpec, AChargeOverThePerPaymentLimitIsDeclinedEvenWithTheMoneyThere) {
+  const EventData rich{"AccountOpened", {{"account_id", "alice"}, {"balance", 3 * kPaymentLimit}}};
+  Alice()
+      .Given({rich})
+      .When("Charge", {{"order_id", "o-1"}, {"amount", kPaymentLimit + 1}})
+      .Then({{"PaymentDeclined",
+              {{"order_id", "o-1"},
+               {"amount", kPaymentLimit + 1},
+               {"reason", "over the per-payment limit: 10001 asked, 10000 allowed"}}}});
+  Alice()
+      .Given({rich})
+      .When("Charge", {{"order_id", "o-1"}, {"amount", kPaymentLimit}})
+      .Then({{"PaymentCharged",
+              {{"order_id", "o-1"},
+               {"payment_id", "pay:alice:o-1"},
+               {"amount", kPaymentLimit},
+               {"balance", 2 * kPaymentLimit}}}});
+}
+
 TEST_F(AccountSpec, ChargingAnAccountNeverOpenedIsDeclined) {
   Alice()
       .When("Charge", {{"order_id", "o-1"}, {"amount", 1}})
