@@ -60,7 +60,7 @@ class Driver {
     if (!before.ok()) return Fail(before.status().WithContext("reading the baseline"));
     facts_.before = std::move(before).value();
 
-    Workload work = MakeWorkload(run_id_, skus_, accounts_, payees_, o_.orders, o_.transfers);
+    Workload work = MakeWorkload(run_id_, seed_view_, o_.orders, o_.transfers);
     std::fprintf(log_, "run %s: %zu orders and %zu transfers on %d connections to %s\n", run_id_.c_str(),
                  work.orders.size(), work.transfers.size(), o_.concurrency, server_.Origin().c_str());
     Status placed = Place(work);
@@ -118,8 +118,9 @@ class Driver {
     if (!commands.ok()) return commands.status().WithContext(o_.seed_path);
     skus_ = Names(*seed, "stock");
     accounts_ = Names(*seed, "accounts");
+    for (const std::string& sku : skus_) seed_view_.stock.emplace_back(sku, (*seed)["stock"][sku].get<std::int64_t>());
     for (const std::string& account : accounts_) {
-      if ((*seed)["accounts"][account].get<std::int64_t>() > 0) payees_.push_back(account);
+      seed_view_.accounts.emplace_back(account, (*seed)["accounts"][account].get<std::int64_t>());
     }
     for (const Command& c : *commands) SAGAD_RETURN_IF_ERROR(Send(c));
 
@@ -233,7 +234,7 @@ class Driver {
   std::string run_id_;
   std::vector<std::string> skus_;
   std::vector<std::string> accounts_;
-  std::vector<std::string> payees_;  // accounts seeded with money: the only ones transfers credit
+  SeedView seed_view_;  // what the workload is made from
   std::vector<Instance> instances_;
   RunFacts facts_;
 };

@@ -40,6 +40,28 @@ std::string FailedAt(const Json& view) {
   return reason.substr(0, reason.find(':'));
 }
 
+std::string Reason(const Json& view) {
+  if (view.contains("failure") && view["failure"].is_object()) return view["failure"].value("reason", "");
+  if (view.contains("stuck_reason")) return view.value("stuck_reason", "");
+  return view.value("reason", "");
+}
+
+// Steps (or branches) by how they ended: done, and undone by compensation
+// (or cancelled), in the view's order.
+void Outcomes(const Json& view, Instance& instance) {
+  instance.done.clear();
+  instance.undone.clear();
+  for (const Json& step : view.value("steps", Json::array())) {
+    std::string status = step.value("status", "");
+    if (status == "SUCCEEDED") instance.done.push_back(step.value("name", ""));
+    if (status == "COMPENSATED") instance.undone.push_back(step.value("name", ""));
+  }
+  for (const Json& branch : view.value("branches", Json::array())) {
+    if (branch.value("confirm", Json::object()).value("done", false)) instance.done.push_back(branch.value("name", ""));
+    if (branch.value("cancel", Json::object()).value("done", false)) instance.undone.push_back(branch.value("name", ""));
+  }
+}
+
 Status Poll(HttpClient& client, Instance& instance) {
   Result<HttpAnswer> answer = client.Get("/v1/sagas/" + instance.id);
   if (!answer.ok()) return answer.status();
@@ -54,6 +76,10 @@ Status Poll(HttpClient& client, Instance& instance) {
   instance.finished_ms = view.value("finished_ms", std::int64_t{0});
   instance.step = IsTerminal(instance.status) ? "" : CurrentStep(view);
   instance.failed_at = FailedAt(view);
+  if (IsTerminal(instance.status)) {
+    instance.reason = Reason(view);
+    Outcomes(view, instance);
+  }
   return Status::Ok();
 }
 

@@ -19,6 +19,9 @@ struct Instance {
   std::string status;      // "" until the instance exists (an order's saga starts after OrderPlaced is published)
   std::string step;        // for one still running: the step or branch it is on
   std::string failed_at;   // for one compensated or cancelled: the failed step, or the tcc's reason up to ':'
+  std::string reason;      // why: the saga's failure reason, the tcc's reason, or the stuck reason
+  std::vector<std::string> done;    // steps that succeeded and stayed done; tcc: branches confirmed
+  std::vector<std::string> undone;  // steps compensated; tcc: branches cancelled
   std::int64_t started_ms = 0;
   std::int64_t finished_ms = 0;
 };

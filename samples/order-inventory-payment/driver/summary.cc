@@ -1,6 +1,7 @@
 #include "samples/order-inventory-payment/driver/summary.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace sagad::sample::driver {
@@ -34,29 +35,77 @@ Stats Latencies(std::vector<std::int64_t> ms) {
 
 std::int64_t Duration(const Instance& i) { return std::max<std::int64_t>(i.finished_ms - i.started_ms, 0); }
 
-using Key = std::pair<std::string, std::string>;  // definition, status
+// A reason without its figures, so that like refusals count together: the
+// trailing ": ..." parts that hold numbers go ("insufficient funds: 0
+// available, 450 asked" -> "insufficient funds"), the first part stays.
+std::string ReasonKind(const std::string& reason) {
+  std::vector<std::string> parts;
+  for (std::size_t from = 0;;) {
+    std::size_t colon = reason.find(": ", from);
+    parts.push_back(reason.substr(from, colon - from));
+    if (colon == std::string::npos) break;
+    from = colon + 2;
+  }
+  auto has_digit = [](const std::string& p) {
+    return std::any_of(p.begin(), p.end(), [](unsigned char c) { return std::isdigit(c); });
+  };
+  while (parts.size() > 1 && has_digit(parts.back())) parts.pop_back();
+  std::string kind;
+  for (const std::string& p : parts) kind += (kind.empty() ? "" : ": ") + p;
+  return kind;
+}
 
-std::map<Key, Stats> ByOutcome(const std::vector<Instance>& instances) {
+// "a", "a and b", "a, b and c"
+std::string List(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  }
+  return text;
+}
+
+// One line on why an instance ended as it did, from what the server says
+// of it (its steps or branches and its reason), the same for every
+// instance that ended the same way, so that they group together.
+std::string Why(const Instance& i) {
+  std::string kind = ReasonKind(i.reason);
+  if (i.status == "COMPLETED") return i.done.empty() ? "every step succeeded" : List(i.done) + " succeeded";
+  if (i.status == "CONFIRMED") return "every branch tried, then " + List(i.done) + " confirmed";
+  if (i.status == "COMPENSATED") {
+    return (i.failed_at.empty() ? "" : i.failed_at + " failed: ") + kind + "; " +
+           (i.undone.empty() ? "nothing to undo" : List(i.undone) + " undone");
+  }
+  if (i.status == "CANCELLED") return kind + "; " + (i.undone.empty() ? "nothing to cancel" : List(i.undone) + " cancelled");
+  if (i.status == "STUCK") return "needs an operator: " + kind;
+  if (i.status == "ABORTED") return kind.empty() ? "ended by an operator" : kind;
+  return "";
+}
+
+struct Key {  // one group of instances: same definition, same outcome, same why
+  std::string definition, status, why;
+  auto operator<=>(const Key&) const = default;
+};
+
+// The groups by definition, the largest first: what most instances did,
+// then each way of failing.
+std::vector<std::pair<Key, Stats>> ByOutcome(const std::vector<Instance>& instances) {
   std::map<Key, std::vector<std::int64_t>> ms;
   std::map<Key, std::map<std::string, std::size_t>> failed_at;
   for (const Instance& i : instances) {
-    Key key{i.definition, i.status.empty() ? "NOT STARTED" : i.status};
+    Key key{i.definition, i.status.empty() ? "NOT STARTED" : i.status, Why(i)};
     ms[key].push_back(Duration(i));
     if (!i.failed_at.empty()) ++failed_at[key][i.failed_at];
   }
-  std::map<Key, Stats> out;
+  std::vector<std::pair<Key, Stats>> out;
   for (auto& [key, values] : ms) {
-    out[key] = Latencies(std::move(values));
-    out[key].failed_at = std::move(failed_at[key]);
+    out.emplace_back(key, Latencies(std::move(values)));
+    out.back().second.failed_at = std::move(failed_at[key]);
   }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    if (a.first.definition != b.first.definition) return a.first.definition < b.first.definition;
+    return a.second.count > b.second.count;
+  });
   return out;
-}
-
-// "reserve_stock 1700, charge_payment 207"
-std::string FailedAtText(const Stats& stats) {
-  std::string text;
-  for (const auto& [why, n] : stats.failed_at) text += (text.empty() ? "" : ", ") + why + " " + std::to_string(n);
-  return text;
 }
 
 struct Totals {
@@ -100,12 +149,10 @@ bool Summary::ok() const {
 
 void PrintSummary(std::FILE* out, const Summary& s) {
   std::fprintf(out, "\nsagad sample, run %s on %s\n\n", s.run_id.c_str(), s.server.c_str());
-  std::fprintf(out, "  %-16s %-12s %7s %7s %7s   %s\n", "definition", "outcome", "count", "p50 ms", "p99 ms",
-               "failed at");
+  std::fprintf(out, "  %-14s %-12s %6s %7s %7s   %s\n", "definition", "outcome", "count", "p50 ms", "p99 ms", "why");
   for (const auto& [key, stats] : ByOutcome(s.instances)) {
-    std::string why = FailedAtText(stats);
-    std::fprintf(out, "  %-16s %-12s %7zu %7.0f %7.0f%s%s\n", key.first.c_str(), key.second.c_str(), stats.count,
-                 stats.p50_ms, stats.p99_ms, why.empty() ? "" : "   ", why.c_str());
+    std::fprintf(out, "  %-14s %-12s %6zu %7.0f %7.0f   %s\n", key.definition.c_str(), key.status.c_str(), stats.count,
+                 stats.p50_ms, stats.p99_ms, key.why.c_str());
   }
 
   std::fprintf(out, "\n  invariants\n");
@@ -141,8 +188,9 @@ void PrintSummary(std::FILE* out, const Summary& s) {
 Json SummaryJson(const Summary& s) {
   Json outcomes = Json::array();
   for (const auto& [key, stats] : ByOutcome(s.instances)) {
-    outcomes.push_back(Json{{"definition", key.first},
-                            {"outcome", key.second},
+    outcomes.push_back(Json{{"definition", key.definition},
+                            {"outcome", key.status},
+                            {"why", key.why},
                             {"count", stats.count},
                             {"p50_ms", stats.p50_ms},
                             {"p99_ms", stats.p99_ms},

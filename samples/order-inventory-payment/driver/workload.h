@@ -2,16 +2,23 @@
 // the seed's SKUs and accounts, the same for the same run id (so a rerun
 // with --run-id resends the same commands, which the server deduplicates).
 //
-// The mix exercises both outcomes of each definition: orders ask for more
-// units in total than the seed stocks (the later ones find their SKU sold
-// out, and a SKU seeded at 0 never has any); customers are picked among
-// every account, and transfers only pay into accounts seeded with money, so
-// one seeded at 0 stays empty (its orders that get stock are declined, and
-// its transfers cancelled).
+// Most orders are ordinary: a customer with money buys 1 to 3 units of a
+// SKU in stock, and completes. A visible minority is refused, each for its
+// own business reason, one order in 20 each:
+//   - out of stock: a SKU the seed has no units of (reserve_stock fails);
+//   - insufficient funds: a customer the seed gives no money (the stock is
+//     reserved, charge_payment fails, the reservation is released);
+//   - a declined payment: a bulk order whose total is over the card's
+//     per-payment limit (account.h: kPaymentLimit), by a customer with money.
+// Transfers pay customers with money, from another one; one in 10 comes
+// from a customer without money, and is cancelled. A kind the seed cannot
+// make (no SKU at 0, no customer at 0) is left out: those orders are
+// ordinary too.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sagad::sample::driver {
@@ -40,16 +47,16 @@ struct Workload {
   std::vector<std::size_t> sequence;
 };
 
-// `skus` and `accounts` as listed in the seed, `payees` the accounts
-// transfers may credit (those seeded with money). Transfers need a payee
-// and another account.
-Workload MakeWorkload(const std::string& run_id, const std::vector<std::string>& skus,
-                      const std::vector<std::string>& accounts, const std::vector<std::string>& payees,
-                      std::size_t orders, std::size_t transfers);
+// The seed as the workload reads it, each section in the file's order.
+struct SeedView {
+  std::vector<std::pair<std::string, std::int64_t>> stock;     // SKU -> units
+  std::vector<std::pair<std::string, std::int64_t>> accounts;  // account id -> balance (cents)
+};
 
-// A SKU's unit price in cents: fixed per SKU (by its position in the seed),
-// low enough that a run's sales leave the seeded customers money for the
-// next run.
+Workload MakeWorkload(const std::string& run_id, const SeedView& seed, std::size_t orders, std::size_t transfers);
+
+// A SKU's unit price in cents: fixed per SKU (by its position in the seed):
+// 2.50, 7.50, 12.50, ...
 std::int64_t UnitPrice(std::size_t sku_index);
 
 }  // namespace sagad::sample::driver
