@@ -18,7 +18,7 @@ const ACTION_KINDS = [
   {key: "resume", label: "Resume…", help: "carry on from where it was paused"},
 ];
 const kindOf = (a) => (a.action === "abort" ? `abort:${a.compensate !== false}` : a.action);
-const CURRENT_STEP = ["COMPENSATION_FAILED", "COMPENSATION_RETRY_WAITING", "COMPENSATING", "RETRY_WAITING", "RUNNING"];
+const CURRENT_STEP = ["IN_DOUBT", "COMPENSATION_FAILED", "COMPENSATION_RETRY_WAITING", "COMPENSATING", "RETRY_WAITING", "RUNNING"];
 const REFRESH_MS = 3000;
 
 function facts(view) {
