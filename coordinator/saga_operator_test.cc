@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "coordinator/coordinator_test_support.h"
+#include "coordinator/instance_view.h"
 #include "core/testing/given_when_then.h"
 
 namespace sagad::coordinator {
@@ -123,6 +124,13 @@ TEST_F(SagaOperatorTest, SkipOfAnInDoubtStepIsTheOperatorsWordThatNothingNeedsUn
   ASSERT_EQ(s.state().operator_skips.size(), 1u);
   EXPECT_TRUE(s.state().operator_skips[0].in_doubt);
   EXPECT_EQ(s.state().operator_skips[0].reason, "ticket 42");
+  // The instance view shows the operator's word beside the final status.
+  Json view = SagaView(s.state(), static_cast<std::int64_t>(s.history().size()));
+  EXPECT_EQ(view["status"], "COMPENSATED");
+  ASSERT_EQ(view["operator_skips"].size(), 1u);
+  EXPECT_EQ(view["operator_skips"][0]["step"], "charge_payment");
+  EXPECT_EQ(view["operator_skips"][0]["in_doubt"], true);
+  EXPECT_EQ(view["operator_skips"][0]["actor"], "alice");
 }
 
 TEST_F(SagaOperatorTest, RetryOfAStepInDoubtResendsTheSameCommandNow) {

@@ -105,6 +105,16 @@ function failureText(failure, history) {
     when ? el("span", {class: "failure-time muted"}, ` (at ${when})`) : null);
 }
 
+// "charge_payment skipped by alice (2024-05-01 12:00:04.000): checked the
+// ledger. Its outcome was unknown: the operator's word that nothing needed
+// undoing." Shown beside the final status: the coordinator did not prove it.
+function skipsText(skips) {
+  return skips.map((k) => el("div", {class: "operator-skip"},
+    el("code", {}, k.step), ` ${k.phase === "compensate" ? "compensation " : ""}skipped by ${k.actor}`,
+    ` (${formatTime(k.at_ms)}): ${k.reason || "no reason given"}.`,
+    k.in_doubt ? " Its outcome was unknown: the operator's word that nothing needed undoing." : ""));
+}
+
 // The action buttons (only those the API says apply now) and the form that
 // asks for a reason and, where the action names one, the step or branch.
 function actionsPanel(id, reload) {
@@ -215,11 +225,13 @@ export function showSaga(main, id) {
     replace(header, el("h1", {}, `${view.kind === "tcc" ? "TCC" : "Saga"} `, el("code", {class: "saga-id"}, view.id), " ",
       badge(view.status)), facts(view));
     const reasons = [view.stuck_reason, view.reason].filter(Boolean);
-    if (view.status === "STUCK" || view.failure) {
+    const skips = view.operator_skips || [];
+    if (view.status === "STUCK" || view.failure || skips.length) {
       replace(alert,
         view.status === "STUCK" ? el("strong", {}, "STUCK: needs an operator. ") : null,
         reasons.join(" "),
-        view.failure ? failureText(view.failure, history) : null);
+        view.failure ? failureText(view.failure, history) : null,
+        ...skipsText(skips));
       alert.className = view.status === "STUCK" ? "alert stuck" : "alert";
       alert.hidden = false;
     } else {
