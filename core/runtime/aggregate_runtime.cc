@@ -82,6 +82,7 @@ class AggregateRuntime::Impl {
     s.duplicates = c.duplicates;
     s.conflicts = c.conflicts;
     s.store_failures = c.store_failures;
+    s.unknown_outcomes = c.unknown_outcomes;
     s.append_micros = c.append_micros;
     s.queued = committer_->queue_depth();
     for (const auto& shard : shards_) {

@@ -12,6 +12,8 @@
 //  * Idempotent by command id: resending a command id that was applied returns
 //    the original events (`duplicate` = true) and publishes them again.
 //  * Unavailable means nothing was written: resend with the same command id.
+//    (When the store loses an append's outcome, the runtime asks it until it
+//    knows, and only then answers: written, or Unavailable.)
 #pragma once
 
 #include <future>
@@ -34,6 +36,7 @@ struct RuntimeStats {
   std::uint64_t duplicates = 0;
   std::uint64_t conflicts = 0;
   std::uint64_t store_failures = 0;
+  std::uint64_t unknown_outcomes = 0;  // appends whose outcome the store lost and then found out
   std::uint64_t append_micros = 0;
   std::size_t cached_aggregates = 0;
   std::size_t queued = 0;  // messages waiting in shard mailboxes and the committer

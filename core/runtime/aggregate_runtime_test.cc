@@ -414,6 +414,59 @@ class RuntimeOnBackend : public ::testing::TestWithParam<std::string> {
 INSTANTIATE_TEST_SUITE_P(Stores, RuntimeOnBackend, ::testing::Values("memory", "sqlite"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
+// Loses the outcome of every third append (DeadlineExceeded), having
+// written the batch every other time: the lost-COMMIT case of a remote
+// database, which the store contract lets any backend answer.
+class LosesOutcomes final : public ForwardingEventStore {
+ public:
+  using ForwardingEventStore::ForwardingEventStore;
+  Result<std::vector<AppendResult>> Append(const std::vector<AppendRequest>& batch) override {
+    if (batch.front().duplicate_probe || ++appends_ % 3 != 0) return inner()->Append(batch);
+    if (++lost_ % 2 == 0) {
+      Result<std::vector<AppendResult>> written = inner()->Append(batch);
+      if (!written.ok()) return written;
+    }
+    return Status::DeadlineExceeded("injected: the connection died during COMMIT");
+  }
+  int lost() const { return lost_; }
+
+ private:
+  int appends_ = 0;
+  int lost_ = 0;
+};
+
+TEST_P(RuntimeOnBackend, AppendsWhoseOutcomeIsLostAreAnsweredAsTheyLanded) {
+  LosesOutcomes lossy(store_.get());
+  RuntimeOptions options;
+  options.shards = 2;
+  options.unknown_outcome_pause_ms = 1;
+  StartRuntime(options, &lossy);
+  std::map<std::string, std::int64_t> deposited;
+  for (int i = 0; i < 60; ++i) {
+    std::string account = "a-" + std::to_string(i % 5);
+    std::string id = "d-" + std::to_string(i);
+    StreamId stream{"BankAccount", account};
+    CommandResult r = runtime_->Send(testing::Deposit(account, id, i + 1)).get();
+    if (!r.status.ok()) {
+      ASSERT_EQ(r.status.code(), StatusCode::kUnavailable) << r.status.ToString();
+      EXPECT_TRUE(store_->FindByCommand(stream, id)->empty()) << id << ": Unavailable, yet written";
+      r = runtime_->Send(testing::Deposit(account, id, i + 1)).get();  // the client resends
+    }
+    ASSERT_TRUE(r.status.ok()) << id << ": " << r.status.ToString();
+    Result<std::vector<Event>> stored = store_->FindByCommand(stream, id);
+    ASSERT_EQ(stored->size(), 1u) << id << ": acknowledged, so written once";
+    EXPECT_EQ((*stored)[0].global_position, r.events[0].global_position);
+    deposited[account] += i + 1;
+  }
+  EXPECT_GE(lossy.lost(), 15);
+  EXPECT_GE(runtime_->Stats().unknown_outcomes, 15u);
+  for (const auto& [account, total] : deposited) {
+    Result<std::vector<Event>> events = store_->ReadStream({"BankAccount", account}, 1, 0);
+    ASSERT_EQ(events->size(), 12u) << account << ": every deposit once";
+    EXPECT_EQ(events->back().payload["balance"], total) << account;
+  }
+}
+
 // 8 clients, each with a window of commands in flight, on 50 overlapping
 // accounts; about one command in eight is a resend of an earlier command id,
 // some while the original is still in flight, some after it was answered.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <thread>
 
 namespace sagad {
 
@@ -84,6 +85,11 @@ void GroupCommitter::CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin
   auto started = std::chrono::steady_clock::now();
   Result<std::vector<AppendResult>> results =
       batch.empty() ? Result<std::vector<AppendResult>>(std::vector<AppendResult>{}) : store_->Append(batch);
+  bool resolved = false;  // the outcome was unknown, and the store has told
+  if (results.status().Is(StatusCode::kDeadlineExceeded)) {
+    results = FindOutcome(batch, results.status());
+    resolved = results.ok();
+  }
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   stats_.append_micros += static_cast<std::uint64_t>(micros.count());
   if (!batch.empty()) {
@@ -104,10 +110,14 @@ void GroupCommitter::CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin
     notice.command_id = batch[i].command_id;
     notice.probe = batch[i].duplicate_probe;
     notice.epoch = job.epoch;
-    if (!results.ok()) {
+    bool not_written = resolved && !notice.probe && (*results)[i].outcome == AppendOutcome::kNotApplied;
+    if (!results.ok() || not_written) {
       notice.kind = CommitNotice::Kind::kFailed;
       if (!notice.probe) broken_epochs_[notice.stream_key] = job.epoch;
-      job.pending.done(CommandResult{results.status().WithContext("commit failed, nothing was written; resend"), {}, false});
+      Status failed = not_written ? Status::Unavailable("the store lost the commit's outcome and then found it was "
+                                                        "not written; resend")
+                                  : results.status().WithContext("commit failed, nothing was written; resend");
+      job.pending.done(CommandResult{std::move(failed), {}, false});
       outbox_[job.shard].push_back(std::move(notice));
       continue;
     }
@@ -143,6 +153,50 @@ void GroupCommitter::CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin
   if (results.ok() && !batch.empty()) committed_(duplicates);
   for (std::size_t shard = 0; shard < outbox_.size(); ++shard) {
     if (!outbox_[shard].empty()) notices_(shard, outbox_[shard]);
+  }
+}
+
+// The store could not tell whether the batch was written (the connection
+// died during COMMIT, say): it was written entirely or not at all. Nobody
+// may be answered before that is known, because "Unavailable" promises
+// that nothing was written, and a command acknowledged as written must be.
+// So ask the store, with the batch as duplicate probes (which never write),
+// until it answers: a request found with the versions it asked for was
+// written by this batch; one found with others had been applied before (a
+// duplicate, as the store would have said); one not found was not written.
+Result<std::vector<AppendResult>> GroupCommitter::FindOutcome(const std::vector<AppendRequest>& batch,
+                                                             const Status& unknown) {
+  spdlog::warn("store append of {} commands has an unknown outcome ({}); asking the store", batch.size(),
+               unknown.ToString());
+  std::vector<AppendRequest> probes;
+  probes.reserve(batch.size());
+  for (const AppendRequest& r : batch) {
+    AppendRequest probe;
+    probe.stream = r.stream;
+    probe.command_id = r.command_id;
+    probe.expected_version = r.expected_version;
+    probe.duplicate_probe = true;
+    probes.push_back(std::move(probe));
+  }
+  for (int attempt = 1;; ++attempt) {
+    Result<std::vector<AppendResult>> found = store_->Append(probes);
+    if (found.ok()) {
+      stats_.unknown_outcomes++;
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        AppendResult& r = (*found)[i];
+        const AppendRequest& asked = batch[i];
+        bool ours = r.outcome == AppendOutcome::kDuplicate && !asked.duplicate_probe && !r.events.empty() &&
+                    r.events.front().version == asked.expected_version + 1 &&
+                    r.events.size() == asked.events.size();
+        if (ours) r.outcome = AppendOutcome::kAppended;
+      }
+      return found;
+    }
+    if (queue_.closed()) return unknown.WithContext("stopping before the store could say whether it was written");
+    if (attempt == 1 || attempt % 100 == 0) {
+      spdlog::warn("cannot find out yet whether {} commands were written: {}", batch.size(), found.status().ToString());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.unknown_outcome_pause_ms));
   }
 }
 

@@ -31,6 +31,7 @@ struct CommitterStats {
   std::atomic<std::uint64_t> duplicates{0};
   std::atomic<std::uint64_t> conflicts{0};
   std::atomic<std::uint64_t> store_failures{0};
+  std::atomic<std::uint64_t> unknown_outcomes{0};  // appends whose outcome the store lost, then found out
   std::atomic<std::uint64_t> append_micros{0};  // time spent in EventStore::Append
 };
 
@@ -62,6 +63,7 @@ class GroupCommitter final : public Loop {
 
  private:
   void CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin, std::size_t end);
+  Result<std::vector<AppendResult>> FindOutcome(const std::vector<AppendRequest>& batch, const Status& unknown);
   bool DecidedOnBrokenSpeculation(const AppendJob& job);
 
   EventStore* store_;

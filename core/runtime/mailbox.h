@@ -65,6 +65,11 @@ class Mailbox {
     cv_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_; });
   }
 
+  bool closed() const {
+    std::lock_guard lock(mu_);
+    return closed_;
+  }
+
   // Messages queued, or closed: the next TryDrain has something to report.
   bool Ready() const {
     std::lock_guard lock(mu_);

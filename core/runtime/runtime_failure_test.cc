@@ -71,6 +71,12 @@ class FaultyStore final : public ForwardingEventStore {
 
   // The next n appends fail with Unavailable and write nothing.
   void FailNextAppends(int n) { fail_appends_ = n; }
+  // The next n appends lose their outcome: they answer DeadlineExceeded
+  // (unknown), after writing the batch (`written`) or without writing it.
+  void LoseNextOutcomes(int n, bool written) {
+    lose_outcomes_ = n;
+    lost_written_ = written;
+  }
   // Before every append (until cleared), another writer gets its turn.
   void SetForeignWriter(ForeignWrite w) {
     std::lock_guard lock(mu_);
@@ -117,6 +123,11 @@ class FaultyStore final : public ForwardingEventStore {
       hold->entered.Open();
       EXPECT_TRUE(hold->release.Wait()) << "the test never released a held append";
     }
+    if (lose_outcomes_.load() > 0 && !batch.front().duplicate_probe) {
+      lose_outcomes_--;
+      if (lost_written_) EXPECT_TRUE(inner()->Append(batch).ok());
+      return Status::DeadlineExceeded("injected: the connection died during COMMIT");
+    }
     if (fail_appends_.load() > 0) {
       fail_appends_--;
       return Status::Unavailable("injected: disk on fire");
@@ -142,6 +153,8 @@ class FaultyStore final : public ForwardingEventStore {
 
  private:
   std::atomic<int> fail_appends_{0};
+  std::atomic<int> lose_outcomes_{0};
+  std::atomic<bool> lost_written_{false};
   std::atomic<int> appends_{0};
   std::mutex mu_;
   ForeignWrite foreign_;
@@ -326,6 +339,59 @@ TEST_F(RuntimeFailureTest, FailedCommitIsUnavailableWritesNothingAndTheResendApp
   EXPECT_EQ(CheckReplay(inner_, "a"), 7);
   EXPECT_EQ(inner_.LastPosition(), 3);
   EXPECT_GE(runtime_->Stats().store_failures, 1u);
+}
+
+// A commit whose outcome the store lost (DeadlineExceeded): the runtime
+// asks until it knows, and answers as it was.
+TEST_F(RuntimeFailureTest, ACommitWhoseOutcomeWasLostButWhichLandedIsAcknowledgedOnce) {
+  RuntimeOptions options;
+  options.unknown_outcome_pause_ms = 1;
+  Start(options);
+  ASSERT_TRUE(SendAndWait(Deposit("a", "d1", 100)).status.ok());
+  faulty_.LoseNextOutcomes(1, /*written=*/true);
+  CommandResult landed = SendAndWait(Deposit("a", "d2", 7));
+  ASSERT_TRUE(landed.status.ok()) << "it was written: never Unavailable " << landed.status.ToString();
+  EXPECT_FALSE(landed.duplicate);
+  ASSERT_EQ(landed.events.size(), 1u);
+  EXPECT_EQ(landed.events[0].version, 2);
+  // The speculative state was right: the next command builds on it.
+  CommandResult next = SendAndWait(Withdraw("a", "w1", 107));
+  ASSERT_TRUE(next.status.ok()) << next.status.ToString();
+  EXPECT_EQ(next.events[0].version, 3);
+  EXPECT_EQ(CheckReplay(inner_, "a"), 0);
+  EXPECT_EQ(runtime_->Stats().unknown_outcomes, 1u);
+}
+
+TEST_F(RuntimeFailureTest, ACommitWhoseOutcomeWasLostAndWhichDidNotLandIsUnavailable) {
+  RuntimeOptions options;
+  options.unknown_outcome_pause_ms = 1;
+  Start(options);
+  ASSERT_TRUE(SendAndWait(Deposit("a", "d1", 100)).status.ok());
+  faulty_.LoseNextOutcomes(1, /*written=*/false);
+  CommandResult lost = SendAndWait(Deposit("a", "d2", 7));
+  EXPECT_EQ(lost.status.code(), StatusCode::kUnavailable) << lost.status.ToString();
+  EXPECT_TRUE(inner_.FindByCommand({"BankAccount", "a"}, "d2")->empty());
+  CommandResult resent = SendAndWait(Deposit("a", "d2", 7));
+  ASSERT_TRUE(resent.status.ok()) << resent.status.ToString();
+  EXPECT_EQ(resent.events[0].version, 2);
+  EXPECT_EQ(CheckReplay(inner_, "a"), 107);
+}
+
+TEST_F(RuntimeFailureTest, WhileTheStoreCannotSayWhetherACommitLandedNobodyIsAnswered) {
+  RuntimeOptions options;
+  options.unknown_outcome_pause_ms = 1;
+  Start(options);
+  faulty_.LoseNextOutcomes(1, /*written=*/true);
+  std::shared_ptr<Hold> first = faulty_.HoldAppendOf("d1");
+  std::future<CommandResult> answer = runtime_->Send(Deposit("a", "d1", 5));
+  ASSERT_TRUE(first->entered.Wait());
+  faulty_.FailNextAppends(3);  // the store is down for the first questions after the lost outcome
+  first->release.Open();
+  CommandResult r = answer.get();
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_FALSE(r.duplicate);
+  EXPECT_GE(faulty_.attempts("d1"), 5) << "the commit, three failed questions, the answer";
+  EXPECT_EQ(CheckReplay(inner_, "a"), 5);
 }
 
 TEST_F(RuntimeFailureTest, EveryCommandOfAFailedBatchIsUnavailableAndEachResendAppliesOnce) {

@@ -29,6 +29,10 @@ struct RuntimeOptions {
   // How often a command is re-decided after a version conflict before it is
   // answered Conflict.
   int max_conflict_retries = 5;
+  // When the store loses an append's outcome (EventStore: DeadlineExceeded),
+  // the committer asks it again every this many milliseconds until it can
+  // say whether the batch was written; nobody is answered meanwhile.
+  int unknown_outcome_pause_ms = 100;
   const Clock* clock = SystemClock::Default();
   // Runs the shards and the group committer (core/runtime/executor.h);
   // null: a thread each (ThreadExecutor::Default()).

@@ -83,9 +83,16 @@ class EventStore {
   virtual ~EventStore() = default;
 
   // Writes the batch atomically. The result vector matches the batch index
-  // for index. A non-OK status means nothing of the batch was written
-  // (Unavailable: I/O trouble, safe to retry; InvalidArgument: a malformed
-  // request, e.g. an empty command id).
+  // for index. A non-OK status says what was written:
+  //  * Unavailable (I/O trouble, safe to retry), InvalidArgument (a
+  //    malformed request, e.g. an empty command id): nothing of the batch.
+  //  * DeadlineExceeded: the outcome is unknown (the connection died during
+  //    COMMIT, the commit's sync failed after the write reached the file):
+  //    the whole batch was written or none of it, and the store could not
+  //    tell which. A store that answers this must answer the next calls
+  //    (above all duplicate probes) from what is durable, re-reading it
+  //    first if it has to. The runtime then asks, with the batch as
+  //    duplicate probes, until it knows, and answers nobody before.
   virtual Result<std::vector<AppendResult>> Append(const std::vector<AppendRequest>& batch) = 0;
 
   // Latest snapshot (if any) and the events after it.

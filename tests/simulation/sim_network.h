@@ -56,6 +56,7 @@ struct FaultRates {
   double duplicate_reply = 0.05;   // answered, and the same answer delivered again later
   double slow_reply = 0.06;        // answered after 1 to 10 s (past most step timeouts)
   double store_failure = 0.03;     // a coordinator store append fails (nothing written)
+  double store_lost_outcome = 0.02;  // an append's outcome is lost (written or not: the store cannot say)
 };
 
 // One record per command the engine sent: what the checker reads to prove

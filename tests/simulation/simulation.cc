@@ -32,14 +32,25 @@ using testing::SimulatedExecutor;
 constexpr std::int64_t kStartMs = 1'800'000'000'000;
 
 // The coordinator's store as the simulation sees it: appends fail now and
-// then, before anything is written (Unavailable, as the contract says).
+// then before anything is written (Unavailable), or lose their outcome
+// (DeadlineExceeded, written or not), as the store contract allows.
 class FlakyStore final : public ForwardingEventStore {
  public:
   FlakyStore(EventStore* inner, World* world) : ForwardingEventStore(inner), world_(world) {}
   Result<std::vector<AppendResult>> Append(const std::vector<AppendRequest>& batch) override {
-    if (world_->faults && world_->random->Chance(world_->rates.store_failure)) {
+    if (!world_->faults) return inner()->Append(batch);
+    Random& r = *world_->random;
+    if (r.Chance(world_->rates.store_failure)) {
       world_->faults_injected++;
       return Status::Unavailable("simulated: the disk said no");
+    }
+    if (r.Chance(world_->rates.store_lost_outcome)) {
+      world_->faults_injected++;
+      if (r.Chance(0.5)) {
+        Result<std::vector<AppendResult>> written = inner()->Append(batch);
+        if (!written.ok()) return written;
+      }
+      return Status::DeadlineExceeded("simulated: the connection died during COMMIT");
     }
     return inner()->Append(batch);
   }
@@ -172,6 +183,7 @@ class Simulation {
     options.shards = 2;
     options.snapshot_every = 3;           // snapshots and restores all the time
     options.cache_capacity_per_shard = 2;  // evictions and reloads too
+    options.unknown_outcome_pause_ms = 0;  // simulated time does not pass in a store call
     options.clock = &clock_;
     options.executor = executor_.get();
     runtime_ = std::move(AggregateRuntime::Start(&flaky_, registry_.get(), options)).value();
