@@ -48,7 +48,7 @@ class Driver {
         server_(std::move(server)),
         stock_(std::move(stock)),
         log_(o.json ? stderr : stdout),
-        pool_(server_, o.concurrency),
+        pool_(server_, o.concurrency, std::chrono::seconds(o.retry_for_s)),
         run_id_(o.run_id.empty() ? ClockRunId() : o.run_id) {}
 
   ExitCode Run() {
@@ -77,6 +77,7 @@ class Driver {
 
     Summary summary{server_.Origin(), run_id_, instances_, CheckInvariants(facts_), Notes(),
                     skus_.empty() ? "" : stock_.UrlOf(skus_.front())};
+    if (o_.on_summary) o_.on_summary(summary);
     if (o_.json) {
       std::printf("%s\n", SummaryJson(summary).dump(2).c_str());
     } else {
@@ -150,6 +151,12 @@ class Driver {
     return Status::Internal("no sample participant handles " + c.type);
   }
 
+  // A start sagad answered 200 or 201, told to the harness (if any).
+  Status Started(Status expected, const std::string& instance_id) const {
+    if (expected.ok() && o_.on_started) o_.on_started(instance_id);
+    return expected;
+  }
+
   Status Place(const Workload& work) {
     for (const OrderSpec& o : work.orders) {
       instances_.push_back({.id = OrderSagaId(o.order_id), .definition = "PlaceOrder"});
@@ -164,15 +171,18 @@ class Driver {
           std::size_t n = work.sequence[i];
           if (n < work.orders.size()) {
             const OrderSpec& o = work.orders[n];
-            return Expect(client, "/v1/commands/order/PlaceOrder",
-                          Json{{"command_id", "place/" + o.order_id},
-                               {"target", o.order_id},
-                               {"payload", {{"customer_id", o.customer_id}, {"sku", o.sku}, {"qty", o.qty},
-                                            {"total", o.total}}}});
+            return Started(Expect(client, "/v1/commands/order/PlaceOrder",
+                                  Json{{"command_id", "place/" + o.order_id},
+                                       {"target", o.order_id},
+                                       {"payload", {{"customer_id", o.customer_id}, {"sku", o.sku}, {"qty", o.qty},
+                                                    {"total", o.total}}}}),
+                           OrderSagaId(o.order_id));
           }
           const TransferSpec& t = work.transfers[n - work.orders.size()];
-          return Expect(client, "/v1/sagas/TransferMoney",
-                        Json{{"transfer_id", t.transfer_id}, {"from", t.from}, {"to", t.to}, {"amount", t.amount}});
+          return Started(Expect(client, "/v1/sagas/TransferMoney",
+                                Json{{"transfer_id", t.transfer_id}, {"from", t.from}, {"to", t.to},
+                                     {"amount", t.amount}}),
+                         TransferSagaId(t.transfer_id));
         },
         &progress);
   }

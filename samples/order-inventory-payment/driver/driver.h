@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+
+#include "samples/order-inventory-payment/driver/summary.h"
 
 namespace sagad::sample::driver {
 
@@ -22,6 +25,17 @@ struct DriverOptions {
   bool json = false;     // the summary as JSON on stdout (progress on stderr)
   int ready_timeout_s = 30;
   int timeout_s = 300;   // for every instance to finish, after the last one was started
+  // How long one request is sent again while sagad cannot be reached (refused,
+  // reset, timed out) or answers 503, as a client does across a restart.
+  int retry_for_s = 30;
+
+  // For a harness that runs the driver in-process (tests/crash):
+  // `on_started` is called from the worker threads each time sagad has
+  // acknowledged a start (an order placed, whose saga starts from its event,
+  // or a transfer started), with the instance's id; `on_summary` once with
+  // the summary, before it is printed.
+  std::function<void(const std::string& instance_id)> on_started;
+  std::function<void(const Summary& summary)> on_summary;
 };
 
 // Exit statuses, as the README and run-sample.sh document them.

@@ -112,6 +112,7 @@ class Checker {
       if (!approved && !rejected) {
         c.problems.push_back(o.order_id + " is " + Name(status) + ", its saga " +
                              (saga_status.empty() ? "never started" : saga_status));
+        c.sagas.push_back(OrderSagaId(o.order_id));
       }
     }
     return c;
@@ -132,6 +133,7 @@ class Checker {
       if (total.charges > 1 || total.charges - total.refunds != expected) {
         c.problems.push_back(o.order_id + " (" + (expected ? "approved" : "not approved") + "): charged " +
                              std::to_string(total.charges) + " times, refunded " + std::to_string(total.refunds));
+        c.sagas.push_back(OrderSagaId(o.order_id));
       }
     }
     return c;

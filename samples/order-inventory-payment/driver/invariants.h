@@ -43,6 +43,9 @@ struct Check {
   std::string name;
   std::string scope;                  // what was checked: "5 SKUs"
   std::vector<std::string> problems;  // empty: the invariant holds
+  // The saga instances the problems are about, where a problem is about one
+  // (an order's saga): a harness shows their histories (tests/crash).
+  std::vector<std::string> sagas;
   bool ok() const { return problems.empty(); }
 };
 

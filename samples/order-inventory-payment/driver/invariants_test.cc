@@ -148,6 +148,18 @@ TEST_F(InvariantsTest, AnOrderStillPlacedOrAtOddsWithItsSagaFailsOrders) {
                                                        "o-2 is PLACED, its saga RUNNING"));
 }
 
+// A report (tests/crash) shows the history of the sagas a problem is about.
+TEST_F(InvariantsTest, AProblemAboutAnOrderNamesItsSaga) {
+  facts.order_states["o-2"].status = OrderStatus::kPlaced;
+  alice.Append({"PaymentCharged", {{"order_id", "o-1"}, {"payment_id", "p2"}, {"amount", 100}, {"balance", 600}}});
+  facts.after = Snapshot();
+  std::map<std::string, std::vector<std::string>> sagas;
+  for (const Check& c : CheckInvariants(facts)) sagas[c.name.substr(0, c.name.find(':'))] = c.sagas;
+  EXPECT_THAT(sagas["orders"], ::testing::ElementsAre("PlaceOrder:o-2"));
+  EXPECT_THAT(sagas["charges"], ::testing::ElementsAre("PlaceOrder:o-1"));
+  EXPECT_THAT(sagas["money"], ::testing::IsEmpty());  // about every account, no one saga
+}
+
 TEST_F(InvariantsTest, MoneyHeldByAnUnfinishedTransferFailsAccounts) {
   alice.Do("TryDebit", {{"transfer_id", "t-2"}, {"amount", 300}});
   facts.transfers.push_back({"t-2", "alice", "bob", 300});

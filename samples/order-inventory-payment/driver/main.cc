@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", o.timeout_s, "seconds to wait for every saga to finish")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--retry-for", o.retry_for_s,
+                 "seconds one request is sent again while sagad cannot be reached or answers 503 (a restart)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_flag("--json", o.json, "print the summary as JSON (progress goes to stderr)");
   CLI11_PARSE(app, argc, argv);
   return sagad::sample::driver::RunDriver(o);

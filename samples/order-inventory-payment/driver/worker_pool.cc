@@ -6,8 +6,10 @@
 
 namespace sagad::sample::driver {
 
-WorkerPool::WorkerPool(const participants::HttpUrl& server, int connections) {
-  for (int i = 0; i < std::max(connections, 1); ++i) clients_.push_back(std::make_unique<HttpClient>(server));
+WorkerPool::WorkerPool(const participants::HttpUrl& server, int connections, std::chrono::milliseconds retry_for) {
+  for (int i = 0; i < std::max(connections, 1); ++i) {
+    clients_.push_back(std::make_unique<HttpClient>(server, retry_for));
+  }
 }
 
 Status WorkerPool::ForEach(std::size_t n, const Work& work, Progress* progress) {

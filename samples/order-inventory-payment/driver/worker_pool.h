@@ -2,6 +2,7 @@
 // kept across phases, and a parallel for-each over them.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -17,7 +18,8 @@ class WorkerPool {
  public:
   using Work = std::function<Status(HttpClient& client, std::size_t index)>;
 
-  WorkerPool(const participants::HttpUrl& server, int connections);
+  // Each client resends a request for up to `retry_for` (HttpClient).
+  WorkerPool(const participants::HttpUrl& server, int connections, std::chrono::milliseconds retry_for);
 
   // Calls work(client, i) for every i in [0, n), spread over the workers;
   // each call counts one on `progress` (if any). The first error stops the
