@@ -19,8 +19,10 @@ Result<SqliteOptions> ParseSqliteQuery(const std::string& query) {
       Result<SqliteSync> sync = ParseSqliteSync(value);
       if (!sync.ok()) return sync.status();
       options.synchronous = *sync;
+    } else if (key == "vfs" && !value.empty()) {
+      options.vfs = value;
     } else {
-      return Status::InvalidArgument("unknown sqlite store option '" + key + "' (known: synchronous)");
+      return Status::InvalidArgument("unknown sqlite store option '" + key + "' (known: synchronous, vfs)");
     }
     start = end + 1;
   }

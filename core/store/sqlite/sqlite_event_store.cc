@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -276,7 +277,7 @@ SqliteEventStore::~SqliteEventStore() {
 
 Status SqliteEventStore::OpenConnection(sqlite3** db, bool read_only) {
   int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path_.c_str(), db, flags, nullptr);
+  int rc = sqlite3_open_v2(path_.c_str(), db, flags, options_.vfs.empty() ? nullptr : options_.vfs.c_str());
   if (rc != SQLITE_OK) {
     Status s = sqlite::ToStatus(rc, *db, "opening " + path_);
     sqlite3_close_v2(*db);
@@ -371,7 +372,12 @@ Status SqliteEventStore::Replay() {
     SAGAD_RETURN_IF_ERROR(last.Prepare(writer_, "SELECT max(global_position) FROM events"));
     Result<bool> row = last.Step();
     if (!row.ok()) return row.status().WithContext("reading " + path_);
-    directory_.Reserve(static_cast<std::size_t>(last.Int(0)));
+    // Only a sizing hint: in a sound log the last position is the number of
+    // events, but a damaged one may hold anything there (negative, 2^62), and
+    // reserving that throws or takes all memory before the replay can say
+    // what is wrong. Past the cap the table grows as the replay goes.
+    constexpr std::int64_t kMaxReserve = std::int64_t{1} << 24;
+    directory_.Reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(last.Int(0), 0, kMaxReserve)));
     last.Reset();
   }
   std::int64_t count = 0;

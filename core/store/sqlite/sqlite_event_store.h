@@ -28,6 +28,10 @@ struct SqliteOptions {
   int cache_mib = 64;
   // Log progress of the opening scan every this many events (0 = never).
   std::int64_t progress_every = 1'000'000;
+  // The SQLite VFS to open the file with, by its registered name; empty:
+  // the default. For special file systems, and for tests that need a full
+  // disk on demand (core/store/testing/full_disk_vfs.h).
+  std::string vfs;
 };
 
 // Opens or creates the store at `path`.

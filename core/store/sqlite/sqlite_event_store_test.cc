@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/store/testing/event_store_conformance.h"
+#include "core/store/testing/full_disk_vfs.h"
 
 namespace sagad {
 namespace {
@@ -356,6 +357,26 @@ TEST_F(SqliteEventStoreTest, CommandRepeatedInAStreamWithACollidingFingerprintIs
   ExpectOpenIsCorruption({"Beta/Alpha", "c1"});
 }
 
+// Regression test for a fixed bug (found by core/fuzz/sqlite_store_fuzzer): the
+// replay sized its command table by the log's last position, which a damaged
+// log may set to anything; a negative or huge one threw out of Open (or took
+// all memory) instead of letting the replay read the log.
+TEST_F(SqliteEventStoreTest, AnImpossibleLastPositionDoesNotSizeTheReplay) {
+  for (const char* position : {"-12", "4611686018427387904"}) {
+    SCOPED_TRACE(position);
+    TempDir dir;
+    path_ = dir.File("events.db");
+    { ASSERT_NE(MustOpen(), nullptr); }
+    ExecSql(path_, std::string("INSERT INTO events VALUES(") + position +
+                       ", 'Order', 'o-1', 1, 'c1', '', 'Step', '{}', NULL, 0)");
+    std::unique_ptr<EventStore> store = MustOpen();
+    ASSERT_NE(store, nullptr);
+    Result<StoredStream> loaded = store->Load(kOrder1);
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    EXPECT_EQ(loaded->version, 1);
+  }
+}
+
 TEST_F(SqliteEventStoreTest, SnapshotAheadOfItsEventsIsCorruption) {
   CreateSmallStore();
   ExecSql(path_, "INSERT OR REPLACE INTO snapshots VALUES('Order', 'o-2', 9, '{}')");
@@ -495,6 +516,44 @@ TEST_F(SqliteEventStoreTest, AppendBlockedByAnotherWriterIsUnavailableAndRetryab
   std::unique_ptr<EventStore> reopened = MustOpen();
   ASSERT_NE(reopened, nullptr);
   EXPECT_EQ(reopened->LastPosition(), 4);
+}
+
+// A full disk (the test VFS answers every write SQLITE_FULL): SQLite rolls
+// the transaction back, so the append is Unavailable, writes nothing, the
+// store keeps answering reads, and the same batch goes in once there is
+// space again, also after a reopen.
+TEST_F(SqliteEventStoreTest, AFullDiskRefusesTheAppendWritesNothingAndTheSameAppendGoesInOnceThereIsSpace) {
+  testing::FullDisk::Install();
+  auto open = [&] { return OpenEventStore("sqlite:" + path_ + "?vfs=" + testing::FullDisk::kName); };
+  Result<std::unique_ptr<EventStore>> store = open();
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->Append({Request(kOrder1, 0, "c1")}).ok());
+
+  testing::FullDisk::SetFull(true);
+  std::vector<AppendRequest> batch = {Request(kOrder1, 1, "c2", 3), Request(kOrder2, 0, "c3")};
+  Result<std::vector<AppendResult>> full = (*store)->Append(batch);
+  testing::FullDisk::SetFull(false);
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.status().code(), StatusCode::kUnavailable) << full.status().ToString();
+  EXPECT_THAT(full.status().message(), HasSubstr("full"));
+  EXPECT_EQ((*store)->LastPosition(), 1);
+  EXPECT_EQ((*store)->Load(kOrder1)->version, 1) << "reads still answer";
+  EXPECT_TRUE((*store)->FindByCommand(kOrder1, "c2")->empty());
+
+  Result<std::vector<AppendResult>> retried = (*store)->Append(batch);
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_EQ(retried->at(0).outcome, AppendOutcome::kAppended);
+  EXPECT_EQ(retried->at(1).events.at(0).global_position, 5);
+  store->reset();
+  Result<std::unique_ptr<EventStore>> reopened = open();
+  ASSERT_TRUE(reopened.ok()) << "the log is consistent: " << reopened.status().ToString();
+  EXPECT_EQ((*reopened)->LastPosition(), 5);
+}
+
+TEST_F(SqliteEventStoreTest, AnUnknownVfsIsAClearError) {
+  Result<std::unique_ptr<EventStore>> store = OpenEventStore("sqlite:" + path_ + "?vfs=no-such-vfs");
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(store.status().message(), HasSubstr("vfs"));
 }
 
 TEST_F(SqliteEventStoreTest, ReplayOfALargeLogWithProgressLoggingRestoresTheDirectory) {
