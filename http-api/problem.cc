@@ -10,9 +10,14 @@ Json ProblemBody(int status, std::string_view detail) {
               {"detail", std::string(detail)}};
 }
 
+// 503 means "try again": say when (RFC 9110, 10.2.3), so clients back off
+// instead of hammering a sagad whose store is full or which is stopping.
+constexpr char kRetryAfterSeconds[] = "1";
+
 Response ProblemResponse(int status, const Json& body) {
   Response response = Response::Json(status, body);
   response.content_type = std::string(kProblemType);
+  if (status == 503) response.headers.emplace_back("Retry-After", kRetryAfterSeconds);
   return response;
 }
 

@@ -151,14 +151,23 @@ class SagadServer::Impl {
         metrics_.Gauge("sagad_engine_in_flight", "Engine commands and participant calls not yet answered").With({});
     metrics::Gauge& timers =
         metrics_.Gauge("sagad_engine_armed_timers", "Instances waiting for a timeout or retry").With({});
-    metrics_.OnCollect([this, &queued, &in_flight, &timers] {
+    metrics::Gauge& store_failing = metrics_.Gauge(
+        "sagad_store_failing", "1 while the store refuses writes (full disk, I/O errors), else 0").With({});
+    metrics_.OnCollect([this, &queued, &in_flight, &timers, &store_failing] {
       queued.Set(static_cast<double>(runtime_->Stats().queued));
+      store_failing.Set(runtime_->StoreHealth().ok() ? 0 : 1);
       coordinator::EngineStats stats = engine_->Stats();
       in_flight.Set(static_cast<double>(stats.in_flight));
       timers.Set(static_cast<double>(stats.armed_timers));
     });
     http::Router router;
-    http::AddOpsRoutes(router, metrics_, [this] { return stopped_ ? Status::Unavailable("stopping") : Status::Ok(); });
+    // Not ready while stopping, or while the store refuses writes: reads go
+    // on, writes are answered 503 with Retry-After until it works again.
+    http::AddOpsRoutes(router, metrics_, [this] {
+      if (stopped_) return Status::Unavailable("stopping");
+      Status store = runtime_->StoreHealth();
+      return store.ok() ? store : Status::Unavailable("the store refuses writes: " + store.message());
+    });
     http::AddSagaRoutes(router, http::SagaApi{engine_.get(), store_.get(), &catalog_, transports_});
     http::AddOpenApiRoute(router);
     http::AddDashboardRoutes(router, http::SagaApi{engine_.get(), store_.get(), &catalog_, transports_});

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/json.h"
+#include "core/store/testing/full_disk_vfs.h"
 #include "apps/sagad/testing/sagad_fixture.h"
 #include "http-api/testing/raw_client.h"
 
@@ -51,6 +52,50 @@ class SagadServerTest : public testing::SagadFixture {
   }
 
 };
+
+std::string HeaderOf(const Answer& a, const std::string& name) {
+  for (const auto& [key, value] : a.headers) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+// The disk fills up: sagad keeps answering reads, refuses writes with 503
+// and Retry-After, says so in /readyz and /metrics, and takes writes again
+// by itself once there is space, with nothing lost.
+TEST_F(SagadServerTest, AFullDiskRefusesWritesWithRetryAfterKeepsServingReadsAndRecoversByItself) {
+  sagad::testing::FullDisk::Install();
+  config_.store_url += std::string("?vfs=") + sagad::testing::FullDisk::kName;
+  Boot();
+  Command("payment", "OpenAccount", "seed-1", "c-1", {{"balance", 1000}});
+  Command("payment", "OpenAccount", "seed-2", "c-2", {{"balance", 1000}});
+  Json transfer = {{"transfer_id", "t-1"}, {"from", "c-1"}, {"to", "c-2"}, {"amount", 5}};
+  ASSERT_EQ(Call("POST", "/v1/sagas/TransferMoney", transfer, "Idempotency-Key: t-1\r\n").status, 201);
+  EXPECT_EQ(WaitTerminal("TransferMoney:t-1")["status"], "CONFIRMED");
+
+  sagad::testing::FullDisk::SetFull(true);
+  Json second = {{"transfer_id", "t-2"}, {"from", "c-1"}, {"to", "c-2"}, {"amount", 7}};
+  Answer refused = Call("POST", "/v1/sagas/TransferMoney", second, "Idempotency-Key: t-2\r\n");
+  EXPECT_EQ(refused.status, 503) << refused.body.dump();
+  EXPECT_EQ(HeaderOf(refused, "retry-after"), "1");
+  EXPECT_THAT(refused.body.value("detail", ""), HasSubstr("full"));
+  Answer ready = Call("GET", "/readyz");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_THAT(ready.body.value("detail", ""), HasSubstr("refuses writes"));
+  EXPECT_THAT(Call("GET", "/metrics").body.get<std::string>(), HasSubstr("sagad_store_failing 1"));
+  EXPECT_EQ(Call("GET", "/v1/sagas/TransferMoney:t-1").status, 200) << "reads go on";
+  EXPECT_EQ(Call("GET", "/v1/sagas/TransferMoney:t-2").status, 404) << "the refused start wrote nothing";
+
+  sagad::testing::FullDisk::SetFull(false);
+  Answer again = Call("POST", "/v1/sagas/TransferMoney", second, "Idempotency-Key: t-2\r\n");
+  EXPECT_EQ(again.status, 201) << again.body.dump();
+  EXPECT_EQ(WaitTerminal("TransferMoney:t-2")["status"], "CONFIRMED");
+  EXPECT_EQ(Call("GET", "/readyz").status, 200);
+  EXPECT_THAT(Call("GET", "/metrics").body.get<std::string>(), HasSubstr("sagad_store_failing 0"));
+  Shutdown();
+  Boot();  // the file is consistent after all that
+  EXPECT_EQ(Call("GET", "/v1/sagas/TransferMoney:t-2").body["status"], "CONFIRMED");
+}
 
 TEST_F(SagadServerTest, AnOrderPlacedWithTheOrderParticipantRunsThePlaceOrderSagaToTheEnd) {
   Boot();

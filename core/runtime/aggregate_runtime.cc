@@ -73,6 +73,8 @@ class AggregateRuntime::Impl {
     stopped_ = true;
   }
 
+  Status StoreHealth() const { return committer_->health(); }
+
   RuntimeStats Stats() const {
     RuntimeStats s;
     const CommitterStats& c = committer_->stats();
@@ -153,5 +155,7 @@ Status AggregateRuntime::Subscribe(const std::string& consumer, EventHandler han
 void AggregateRuntime::Stop() { impl_->Stop(); }
 
 RuntimeStats AggregateRuntime::Stats() const { return impl_->Stats(); }
+
+Status AggregateRuntime::StoreHealth() const { return impl_->StoreHealth(); }
 
 }  // namespace sagad

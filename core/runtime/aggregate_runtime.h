@@ -67,6 +67,9 @@ class AggregateRuntime {
   void Stop();
 
   RuntimeStats Stats() const;
+  // OK, or why the store's appends are failing now (e.g. "database or disk
+  // is full"): what a readiness probe reports. Reads still work meanwhile.
+  Status StoreHealth() const;
   EventStore* store() const { return store_; }
 
  private:

@@ -103,6 +103,11 @@ void GroupCommitter::CommitBatch(std::vector<AppendJob>& jobs, std::size_t begin
     stats_.store_failures++;
     spdlog::warn("store append of {} commands failed: {}", batch.size(), results.status().ToString());
   }
+  if (!batch.empty()) {
+    std::lock_guard lock(health_mu_);
+    if (results.ok() && !health_.ok()) spdlog::info("store appends work again");
+    health_ = results.ok() ? Status::Ok() : results.status();
+  }
   for (std::size_t i = 0; i < sent.size(); ++i) {
     AppendJob& job = *sent[i];
     CommitNotice notice;

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -54,6 +55,12 @@ class GroupCommitter final : public Loop {
   void Stop();
 
   const CommitterStats& stats() const { return stats_; }
+  // OK, or the error of the last append while appends keep failing (a
+  // full disk, a store that is down): cleared by the next one that works.
+  Status health() const {
+    std::lock_guard lock(health_mu_);
+    return health_;
+  }
   std::size_t queue_depth() const { return queue_.size(); }
 
   // Loop (run by RuntimeOptions::executor): one turn commits what queued.
@@ -80,6 +87,8 @@ class GroupCommitter final : public Loop {
   // An entry goes when a job of a newer epoch (after the reload) arrives.
   std::unordered_map<std::string, std::uint64_t> broken_epochs_;
   std::vector<AppendJob> jobs_;  // the turn's jobs
+  mutable std::mutex health_mu_;
+  Status health_;
   bool joined_ = false;
 };
 

@@ -21,6 +21,7 @@ namespace sagad::app::testing {
 struct Answer {
   int status = 0;  // 0: no answer
   Json body;       // parsed JSON, or the raw text as a JSON string
+  http::Fields headers;  // lower-case names
 };
 
 class SagadFixture : public ::testing::Test {
@@ -62,7 +63,7 @@ class SagadFixture : public ::testing::Test {
     auto r = client.Exchange(http::testing::HttpRequest(method, target, text, extra));
     if (!r) return {};
     Result<Json> parsed = ParseJson(r->body);
-    return {r->status, parsed.ok() ? *parsed : Json(r->body)};
+    return {r->status, parsed.ok() ? *parsed : Json(r->body), r->headers};
   }
 
   std::filesystem::path dir_;
