@@ -138,7 +138,11 @@ class AggregateDefinition final : public AggregateBehavior {
 
   bool SupportsSnapshots() const override { return to_snapshot_ != nullptr; }
   Json Snapshot(const StateBox& state) const override { return to_snapshot_(Unbox(state)); }
+  // A type that takes no snapshots may still meet one: written while it
+  // took them, or by another program. Refused like an unusable one (the
+  // loader replays the events instead), not called through an empty function.
   Result<std::unique_ptr<StateBox>> Restore(const Json& snapshot) const override {
+    if (!from_snapshot_) return Status::Corruption("aggregate type " + type_ + " takes no snapshots");
     Result<State> state = from_snapshot_(snapshot);
     if (!state.ok()) return state.status();
     return std::unique_ptr<StateBox>(std::make_unique<TypedStateBox<State>>(std::move(state).value()));

@@ -716,6 +716,30 @@ TEST_P(RuntimeOnBackend, SnapshotsAreSavedAndUsedAfterARestart) {
   CheckStoreInvariants(*store_);
 }
 
+// A type that stopped taking snapshots (or a store another program wrote)
+// meets a stored snapshot on load: its events are replayed instead.
+TEST_P(RuntimeOnBackend, ASnapshotOfATypeThatTakesNoneIsIgnoredAndItsEventsReplayed) {
+  auto account = testing::MakeBankAccountType();
+  account->Snapshots([](const testing::BankAccount& a) { return Json{{"balance", a.balance}}; },
+                     [](const Json&) -> Result<testing::BankAccount> { return testing::BankAccount{}; });
+  registry_ = AggregateRegistry();
+  ASSERT_TRUE(registry_.Register(account).ok());
+  RuntimeOptions options;
+  options.snapshot_every = 2;
+  StartRuntime(options);
+  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(runtime_->Send(Deposit("was-snapped", Numbered("d", i), i)).get().status.ok());
+  Result<StoredStream> stored = store_->Load({"BankAccount", "was-snapped"});
+  ASSERT_TRUE(stored.ok() && stored->snapshot.has_value());
+
+  registry_ = AggregateRegistry();
+  ASSERT_TRUE(registry_.Register(testing::MakeBankAccountType()).ok());  // no snapshots
+  Restart(options);
+  CommandResult r = runtime_->Send(Deposit("was-snapped", "d6", 6)).get();
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.events[0].version, 6);
+  EXPECT_EQ(r.events[0].payload["balance"], 21) << "1+..+6, from the events, not the stored snapshot";
+}
+
 TEST_P(RuntimeOnBackend, ACacheOfOneAggregatePerShardReloadsAndStaysCorrect) {
   CountingStore counting(store_.get());
   RuntimeOptions options;
