@@ -27,7 +27,11 @@ internal::ServerState::ServerState(HttpServerOptions options_in, Router router_i
       open_connections(registry.Gauge("sagad_http_open_connections", "HTTP connections open now.").With({})),
       refused_connections(registry
                               .Counter("sagad_http_refused_connections_total",
-                                       "HTTP connections refused (503) because the connection cap was reached.")
+                                       "HTTP connections refused (503) at the connection cap, none being idle.")
+                              .With({})),
+      evicted_connections(registry
+                              .Counter("sagad_http_evicted_connections_total",
+                                       "Idle HTTP connections closed to admit a new one at the connection cap.")
                               .With({})) {}
 
 struct HttpServer::Impl {

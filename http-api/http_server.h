@@ -33,7 +33,11 @@ struct HttpServerOptions {
 
   std::size_t body_limit = 1 << 20;     // larger bodies: 413
   std::size_t header_limit = 16 << 10;  // request line + headers; larger: 431
-  std::size_t max_connections = 1024;   // beyond: 503 and close
+  // At the cap, a new connection closes the one idle longest (no byte of a
+  // request since it opened or since its last response) and takes its place;
+  // only if none is idle is it answered 503 and closed. So idle sockets,
+  // however many, cannot lock a new client out (listener.cc says why).
+  std::size_t max_connections = 1024;
 
   // A connection with no request in progress is closed after idle_timeout.
   // Once a request's first byte arrives, its header must be complete within

@@ -1,5 +1,6 @@
 // The server over real loopback sockets: keep-alive, limits, timeouts, the
-// connection cap, handler failures, concurrency and shutdown.
+// connection cap (idle connections make room, busy ones are not evicted),
+// handler failures, concurrency and shutdown.
 #include "http-api/http_server.h"
 
 #include <gtest/gtest.h>
@@ -168,13 +169,33 @@ TEST_F(HttpServerTest, IdleConnectionIsClosedAfterTheIdleTimeout) {
   EXPECT_TRUE(client.WaitClosed(2s));
 }
 
-TEST_F(HttpServerTest, ConnectionsBeyondTheCapAreRefused) {
+TEST_F(HttpServerTest, AtTheCapTheConnectionIdleLongestMakesRoomForANewOne) {
   options.max_connections = 2;
   Start();
+  RawClient oldest(server->port());
+  ASSERT_EQ(oldest.Exchange(HttpRequest("GET", "/healthz"))->status, 200);
+  RawClient newer(server->port());
+  ASSERT_EQ(newer.Exchange(HttpRequest("GET", "/healthz"))->status, 200);
+
+  RawClient newcomer(server->port());
+  EXPECT_EQ(newcomer.Exchange(HttpRequest("GET", "/healthz"))->status, 200);
+  EXPECT_TRUE(oldest.WaitClosed(2s));
+  EXPECT_EQ(newer.Exchange(HttpRequest("GET", "/healthz"))->status, 200);
+  std::string metrics = registry.Render();
+  EXPECT_NE(metrics.find("sagad_http_evicted_connections_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("sagad_http_refused_connections_total 0\n"), std::string::npos) << metrics;
+}
+
+TEST_F(HttpServerTest, ConnectionsBeyondTheCapAreRefusedWhenNoneIsIdle) {
+  options.max_connections = 2;
+  options.header_timeout = 30s;
+  Start();
+  // Both in the middle of a request's header: busy, so not evictable.
   std::optional<RawClient> a(std::in_place, server->port());
   RawClient b(server->port());
-  ASSERT_EQ(a->Exchange(HttpRequest("GET", "/healthz"))->status, 200);
-  ASSERT_EQ(b.Exchange(HttpRequest("GET", "/healthz"))->status, 200);
+  ASSERT_TRUE(a->Send("GET /healthz HTTP/1.1\r\n"));
+  ASSERT_TRUE(b.Send("GET /healthz HTTP/1.1\r\n"));
+  std::this_thread::sleep_for(200ms);  // let both sessions read their first bytes
   RawClient c(server->port());
   std::optional<RawResponse> refused = c.Read(2s);
   ASSERT_TRUE(refused);

@@ -6,7 +6,10 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "http-api/internal/beast_message.h"
 #include "http-api/internal/session.h"
@@ -30,6 +33,20 @@ const std::string& RefusalBytes() {
     return out.str();
   }();
   return bytes;
+}
+
+// The session idle longest, or nullptr if none is idle. Under ServerState::mu.
+Session* LongestIdle(const std::unordered_map<Session*, std::weak_ptr<Session>>& sessions) {
+  Session* oldest = nullptr;
+  std::chrono::steady_clock::time_point oldest_since;
+  for (const auto& [session, weak] : sessions) {
+    std::optional<std::chrono::steady_clock::time_point> since = session->IdleSince();
+    if (since && (!oldest || *since < oldest_since)) {
+      oldest = session;
+      oldest_since = *since;
+    }
+  }
+  return oldest;
 }
 
 }  // namespace
@@ -83,17 +100,43 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::size_t live = 0;
-  {
-    std::lock_guard lock(state_->mu);
-    live = state_->sessions.size();
-  }
-  if (state_->stopping || live >= state_->options.max_connections) {
+  if (state_->stopping || !MakeRoom()) {
     Refuse(socket);
   } else {
     std::make_shared<Session>(std::move(socket), state_)->Run();
   }
   Accept();
+}
+
+// Why evict rather than refuse: idle connections cost the client nothing to
+// hold, so with a plain cap a few thousand sockets that never send a byte
+// lock every new client out (503) until idle_timeout closes them. Closing
+// the connection idle longest admits the newcomer, and the cap still bounds
+// the sockets and memory sagad spends. An idle connection has no request in
+// progress, so nothing is lost: a keep-alive client reconnects (as it must
+// for any idle close). Connections in the middle of a request are never
+// evicted; header_timeout and body_timeout bound how long they hold a slot.
+bool Listener::MakeRoom() {
+  std::shared_ptr<Session> evicted;  // let go after the lock: its destructor takes it
+  {
+    std::lock_guard lock(state_->mu);
+    std::size_t live = state_->sessions.size() - state_->evictions_closing;
+    if (live < state_->options.max_connections) return true;
+    // The one we pick can leave idle while we look (its bytes arrive): then
+    // MarkEvicted fails and we look again, a few times at most.
+    Session* victim = nullptr;
+    for (int attempt = 0; attempt < 3 && !victim; ++attempt) {
+      Session* oldest = LongestIdle(state_->sessions);
+      if (!oldest) return false;
+      if (oldest->MarkEvicted()) victim = oldest;
+    }
+    if (!victim) return false;
+    ++state_->evictions_closing;
+    evicted = state_->sessions.find(victim)->second.lock();  // empty while it is destroyed: closed anyway
+  }
+  state_->evicted_connections.Inc();
+  if (evicted) evicted->CloseEvicted();
+  return true;
 }
 
 void Listener::Refuse(tcp::socket& socket) {

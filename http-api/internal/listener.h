@@ -1,5 +1,6 @@
-// Listener: accepts connections and starts a Session for each, or answers
-// 503 and closes when the connection cap is reached.
+// Listener: accepts connections and starts a Session for each. At the
+// connection cap it first closes the connection that has been idle longest
+// to make room; only when none is idle does it answer 503 and close.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -25,6 +26,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void Accept();
   void OnAccept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+  // True if a new connection may have a session: under the cap, or at it
+  // with an idle connection evicted to make room.
+  bool MakeRoom();
   void Refuse(boost::asio::ip::tcp::socket& socket);
 
   std::shared_ptr<ServerState> state_;

@@ -26,12 +26,16 @@ struct ServerState {
   const RequestPipeline pipeline;
   metrics::Gauge& open_connections;
   metrics::Counter& refused_connections;
+  metrics::Counter& evicted_connections;
   std::atomic<bool> stopping{false};
 
   // Live sessions, so Stop() can reach them.
   std::mutex mu;
   std::condition_variable changed;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  // Of those, the ones evicted but not yet gone: they no longer count
+  // against max_connections (their close is on its way).
+  std::size_t evictions_closing = 0;
 
   // Answers from asynchronous handlers arrive on other threads; once the io
   // threads are gone they are dropped instead of posted (see Session::Deliver).

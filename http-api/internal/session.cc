@@ -40,6 +40,7 @@ Session::Session(net::ip::tcp::socket&& socket, std::shared_ptr<ServerState> sta
 Session::~Session() {
   state_->open_connections.Add(-1);
   std::lock_guard lock(state_->mu);
+  if (evicted()) --state_->evictions_closing;
   state_->sessions.erase(this);
   state_->changed.notify_all();
 }
@@ -54,7 +55,7 @@ void Session::Run() {
 
 void Session::Shutdown() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->idle_) self->Close();
+    if (self->IdleSince()) self->Close();
   });
 }
 
@@ -71,24 +72,51 @@ void Session::Abandon() {
   stream_.socket().close(ec);
 }
 
+std::optional<std::chrono::steady_clock::time_point> Session::IdleSince() const {
+  std::int64_t since = idle_since_.load();
+  if (since < 0) return std::nullopt;
+  return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(since));
+}
+
+bool Session::MarkEvicted() {
+  std::int64_t since = idle_since_.load();
+  return since >= 0 && idle_since_.compare_exchange_strong(since, kEvicted);
+}
+
+void Session::CloseEvicted() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+}
+
+void Session::BecomeIdle() {
+  // Only the session leaves idle, and an evicted session never gets here
+  // again, so a plain store cannot overwrite kEvicted.
+  idle_since_.store(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+bool Session::LeaveIdle() {
+  std::int64_t since = idle_since_.load();
+  while (since >= 0 && !idle_since_.compare_exchange_weak(since, kBusy)) {
+  }
+  return since != kEvicted;
+}
+
 void Session::WaitForRequest() {
   if (state_->stopping) return Close();
   if (buffer_.size() > 0) return ReadHeader();  // pipelined: the next request is already here
-  idle_ = true;
+  BecomeIdle();
   stream_.expires_after(state_->options.idle_timeout);
   stream_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::OnFirstBytes, shared_from_this()));
 }
 
 void Session::OnFirstBytes(error_code ec, std::size_t bytes) {
-  idle_ = false;
-  if (ec) return Close();  // idle timeout, client gone, or Shutdown()
+  if (!LeaveIdle()) return Close();  // evicted: the listener gave its place away
+  if (ec) return Close();            // idle timeout, client gone, or Shutdown()
   buffer_.commit(bytes);
   ReadHeader();
 }
 
 void Session::ReadHeader() {
-  idle_ = false;
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(state_->options.header_limit));
   parser_->body_limit(state_->options.body_limit);

@@ -5,12 +5,19 @@
 // first byte (idle_timeout), read the header (header_timeout), read the body
 // (body_timeout). A client that stops halfway is closed when the step's
 // deadline passes, so nobody holds a connection forever.
+//
+// While it waits for a request's first byte a session is idle, and the
+// listener may evict it (close it to admit a new connection at the cap);
+// once evicted it serves nothing more, even if bytes raced in.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -33,8 +40,25 @@ class Session : public std::enable_shared_from_this<Session> {
   // asynchronous handler keeps, so the session can go.
   void Abandon();
 
+  // Since when it has been idle (no byte of a request since it opened or
+  // since its last response); nothing while a request is in progress. Any
+  // thread, with the session still in ServerState::sessions.
+  std::optional<std::chrono::steady_clock::time_point> IdleSince() const;
+  // Any thread, under ServerState::mu: if it is idle, marks it evicted for
+  // good and returns true; then Close it with CloseEvicted().
+  bool MarkEvicted();
+  void CloseEvicted();
+  bool evicted() const { return idle_since_.load() == kEvicted; }
+
  private:
   using error_code = boost::beast::error_code;
+
+  // idle_since_: the steady clock's ticks when it became idle, or one of these.
+  static constexpr std::int64_t kBusy = -1;     // a request in progress, or not started yet
+  static constexpr std::int64_t kEvicted = -2;  // closed to make room; final
+  void BecomeIdle();
+  // Idle -> busy as a request's first bytes arrive; false if it was evicted.
+  bool LeaveIdle();
 
   void WaitForRequest();
   void OnFirstBytes(error_code ec, std::size_t bytes);
@@ -57,7 +81,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<void> response_;  // alive while it is written
   std::shared_ptr<Session> awaiting_answer_;  // set while an async handler holds the request
-  bool idle_ = true;
+  // Atomic: the listener reads it (and evicts) from its own strand.
+  std::atomic<std::int64_t> idle_since_{kBusy};
   bool keep_alive_ = false;
   bool head_ = false;
   unsigned version_ = 11;
