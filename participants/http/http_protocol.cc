@@ -64,6 +64,22 @@ Reply SuccessReply(unsigned status, std::string_view text, std::string_view url)
   return reply;
 }
 
+// A redirect is never followed. The command carries a business payload and
+// an idempotency key meant for the participant the operator configured;
+// following a Location would hand them to a host nobody chose (and a 301/302
+// may turn the POST into a GET). Nor is it a refusal: it says nothing about
+// the business outcome (a 303 after a POST may even mean "done, look there"),
+// so compensating would undo good work because of a moved URL. It is
+// transient, "outcome unknown": the step retries, runs out of retries, is
+// resolved and goes STUCK naming the new location, and once the operator
+// points --participant at it, a retry resends the same command id.
+std::string RedirectReason(unsigned status, std::string_view url, std::string_view location) {
+  std::string reason = "HTTP " + std::to_string(status) + " from " + std::string(url);
+  if (location.empty()) return reason + " (a redirect without a Location; sagad does not follow redirects)";
+  return reason + " redirects to " + Quote(location) +
+         "; sagad does not follow redirects: point --participant at the participant's current URL";
+}
+
 }  // namespace
 
 std::string CommandRequestBody(const coordinator::OutgoingCommand& command) {
@@ -76,13 +92,14 @@ std::string CommandRequestBody(const coordinator::OutgoingCommand& command) {
   return DumpJson(body);
 }
 
-Reply MapHttpReply(unsigned status, std::string_view body, std::string_view url) {
+Reply MapHttpReply(unsigned status, std::string_view body, std::string_view url, std::string_view location) {
   if (status >= 200 && status < 300) return SuccessReply(status, body, url);
   if (status == 409 || status == 422) return FailureReply(status, body);
   // 5xx is the participant's trouble; any other code (404, 400, 3xx) means the
   // URL or the participant is misconfigured. Both are retried so they show up
   // in the saga's history instead of silently failing the business step.
-  std::string reason = "HTTP " + std::to_string(status) + " from " + std::string(url);
+  std::string reason = status >= 300 && status < 400 ? RedirectReason(status, url, location)
+                                                     : "HTTP " + std::to_string(status) + " from " + std::string(url);
   Result<Json> parsed = ParseJson(body);
   std::string error = parsed.ok() && parsed->is_object() ? StringMember(*parsed, "error") : std::string();
   if (!error.empty()) reason += ": " + Quote(error);

@@ -25,9 +25,13 @@ std::string CommandRequestBody(const coordinator::OutgoingCommand& command);
 //   2xx + {"data": D} or empty     -> kSuccess with D
 //   409 / 422                      -> kFailure, event_type = body.event,
 //                                     reason = body.error | body.event | "HTTP 422"
+//   3xx                            -> kTransient, reason names the URL, the status
+//                                     and `location` (the Location header): never
+//                                     followed, see RedirectReason in the .cc
 //   anything else, or a 2xx whose body is not a JSON object of that shape
 //                                  -> kTransient, reason names the URL and status
-coordinator::Reply MapHttpReply(unsigned status, std::string_view body, std::string_view url);
+coordinator::Reply MapHttpReply(unsigned status, std::string_view body, std::string_view url,
+                                std::string_view location = {});
 
 // A kTransient reply with `reason`: the outcome is unknown, retry.
 coordinator::Reply TransientReply(std::string reason);

@@ -140,12 +140,27 @@ TEST(HttpProtocol, ConflictAndUnprocessableAreBusinessFailures) {
 }
 
 TEST(HttpProtocol, EverythingElseIsTransientAndNamesUrlAndStatus) {
-  for (unsigned status : {500u, 502u, 503u, 404u, 400u, 401u, 302u, 101u}) {
+  for (unsigned status : {500u, 502u, 503u, 404u, 400u, 401u, 101u}) {
     Reply r = MapHttpReply(status, R"({"event":"StockReserved"})", kUrl);
     EXPECT_EQ(r.outcome, Reply::Outcome::kTransient) << status;
     EXPECT_EQ(r.reason, "HTTP " + std::to_string(status) + " from " + kUrl);
   }
   EXPECT_EQ(MapHttpReply(503, R"({"error":"draining"})", kUrl).reason, std::string("HTTP 503 from ") + kUrl + ": draining");
+}
+
+TEST(HttpProtocol, ARedirectIsTransientAndNamesWhereItPoints) {
+  for (unsigned status : {301u, 302u, 303u, 307u, 308u}) {
+    Reply r = MapHttpReply(status, R"({"event":"StockReserved"})", kUrl, "http://10.0.0.9/inventory/ReserveStock");
+    EXPECT_EQ(r.outcome, Reply::Outcome::kTransient) << status;
+    EXPECT_EQ(r.reason, "HTTP " + std::to_string(status) + " from " + kUrl +
+                            " redirects to http://10.0.0.9/inventory/ReserveStock; sagad does not follow redirects: "
+                            "point --participant at the participant's current URL");
+  }
+  Reply no_location = MapHttpReply(302, "", kUrl);
+  EXPECT_EQ(no_location.outcome, Reply::Outcome::kTransient);
+  EXPECT_THAT(no_location.reason, HasSubstr("a redirect without a Location"));
+  Reply long_location = MapHttpReply(301, "", kUrl, "http://h/" + std::string(5000, 'a'));
+  EXPECT_LT(long_location.reason.size(), 600u) << "a location is quoted, not copied whole";
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 // to call it.
 #include "participants/http/http_transport.h"
 
+#include <algorithm>
+#include <string_view>
 #include <utility>  // before Boost: asio/awaitable.hpp in 1.74 uses std::exchange without including it
 
 #include <boost/asio/co_spawn.hpp>
@@ -71,12 +73,41 @@ struct RoundTrip {
   unsigned status = 0;
   bool keep_alive = false;
   std::string body;
+  std::string location;  // of a redirect, for the reason
+  std::string not_http;  // the first bytes, quoted, when they cannot begin an HTTP reply
 };
 
 // Errors of a connection the participant closed while it sat idle in the pool.
 bool IsStaleConnection(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
          ec == net::error::broken_pipe || ec == net::error::connection_aborted;
+}
+
+// Every HTTP/1.x reply begins with these bytes (case-sensitive, RFC 9112).
+constexpr std::string_view kReplyPrefix = "HTTP/";
+
+// False when `first` cannot be the start of an HTTP reply.
+bool CanBeginHttpReply(std::string_view first) {
+  std::size_t n = std::min(first.size(), kReplyPrefix.size());
+  return first.substr(0, n) == kReplyPrefix.substr(0, n);
+}
+
+// The first bytes of a reply that is not HTTP, printable, for the reason.
+std::string QuoteBytes(std::string_view bytes) {
+  constexpr std::size_t kMaxQuoted = 32;
+  std::string out;
+  for (unsigned char c : bytes.substr(0, kMaxQuoted)) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  if (bytes.size() > kMaxQuoted) out += "...";
+  return out;
 }
 
 std::string Millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
@@ -285,8 +316,10 @@ net::awaitable<void> HttpTransport::Impl::Exchange(std::shared_ptr<Job> job) {
     }
     RoundTrip r = co_await WriteAndRead(*conn, *job);
     if (!r.ec) {
-      r.keep_alive ? Park(conn) : Drop(conn);
-      reply = MapHttpReply(r.status, r.body, job->url);
+      // Bytes read past the reply are more than the one answer HTTP/1.1
+      // allows per request: kept, they would be the next command's "reply".
+      r.keep_alive && conn->buffer.size() == 0 ? Park(conn) : Drop(conn);
+      reply = MapHttpReply(r.status, r.body, job->url, r.location);
       break;
     }
     Drop(conn);
@@ -306,6 +339,23 @@ net::awaitable<RoundTrip> HttpTransport::Impl::WriteAndRead(Connection& conn, co
   conn.stream.expires_after(options_.request_timeout);
   co_await http::async_write(conn.stream, job.request, net::redirect_error(net::use_awaitable, r.ec));
   if (r.ec) co_return r;
+  // Beast judges the status line only once it holds a whole header: bytes of
+  // another protocol (a TLS alert from an https port) would sit there until
+  // the timeout and be reported as silence. The first bytes tell at once.
+  if (conn.buffer.size() == 0) {
+    std::size_t n = co_await conn.stream.async_read_some(conn.buffer.prepare(4096),
+                                                         net::redirect_error(net::use_awaitable, r.ec));
+    conn.buffer.commit(n);
+    r.got_reply_bytes = n > 0;
+    if (r.ec == net::error::eof && n == 0) r.ec = http::error::end_of_stream;
+    if (r.ec) co_return r;
+  }
+  std::string_view first(static_cast<const char*>(conn.buffer.data().data()), conn.buffer.size());
+  if (!CanBeginHttpReply(first)) {
+    r.ec = http::error::bad_version;
+    r.not_http = QuoteBytes(first);
+    co_return r;
+  }
   http::response_parser<http::string_body> parser;
   parser.body_limit(options_.max_reply_bytes);
   // Header first, then the body: Beast 1.74's eager parse loses the
@@ -313,13 +363,14 @@ net::awaitable<RoundTrip> HttpTransport::Impl::WriteAndRead(Connection& conn, co
   // body, and would read the whole oversized body.
   co_await http::async_read_header(conn.stream, conn.buffer, parser, net::redirect_error(net::use_awaitable, r.ec));
   if (!r.ec) co_await http::async_read(conn.stream, conn.buffer, parser, net::redirect_error(net::use_awaitable, r.ec));
-  r.got_reply_bytes = parser.got_some();
+  r.got_reply_bytes = true;  // the status line's first bytes, at least
   if (r.ec) co_return r;
   conn.stream.expires_never();
   http::response<http::string_body> res = parser.release();
   r.status = res.result_int();
   r.keep_alive = res.keep_alive();
   r.body = std::move(res.body());
+  r.location = std::string(res[http::field::location]);
   co_return r;
 }
 
@@ -331,6 +382,10 @@ std::string HttpTransport::Impl::ConnectError(const beast::error_code& ec, const
 }
 
 std::string HttpTransport::Impl::ExchangeError(const RoundTrip& r, const std::string& url) const {
+  if (!r.not_http.empty()) {
+    return "the reply from " + url + " is not HTTP: it begins \"" + r.not_http +
+           "\" (is that port serving another protocol, such as HTTPS?)";
+  }
   if (r.ec == beast::error::timeout) return "no reply from " + url + " within " + Millis(options_.request_timeout);
   if (r.ec == http::error::body_limit) {
     return "reply from " + url + " is larger than " + std::to_string(options_.max_reply_bytes) + " bytes";
@@ -346,10 +401,18 @@ std::string HttpTransport::Impl::ExchangeError(const RoundTrip& r, const std::st
 }
 
 Connection* HttpTransport::Impl::TakeIdle() {
-  if (idle_.empty()) return nullptr;
-  Connection* conn = idle_.back();  // the most recently used is the least likely to be stale
-  idle_.pop_back();
-  return conn;
+  while (!idle_.empty()) {
+    Connection* conn = idle_.back();  // the most recently used is the least likely to be stale
+    idle_.pop_back();
+    // Bytes waiting on an idle connection were sent unasked (a late second
+    // answer to the last request): the next command would read them as its
+    // reply. Such a connection is not reused.
+    beast::error_code ec;
+    std::size_t unread = conn->stream.socket().available(ec);
+    if (!ec && unread == 0) return conn;
+    Drop(conn);
+  }
+  return nullptr;
 }
 
 Connection* HttpTransport::Impl::Open() {

@@ -152,6 +152,155 @@ TEST(HttpTransport, ReplyLargerThanTheLimitIsTransient) {
   EXPECT_THAT(reply.reason, HasSubstr("larger than 1024 bytes"));
 }
 
+// A redirect is not followed (http_protocol.cc says why): the command never
+// reaches the host it points to, and the reason tells the operator where the
+// participant went.
+TEST(HttpTransport, ARedirectIsNotFollowedAndTheReasonNamesTheLocation) {
+  std::atomic<int> reached{0};
+  TestHttpServer elsewhere([&](const TestRequest& r) {
+    ++reached;
+    return Reserved(r);
+  });
+  const std::string location = elsewhere.Url("/inventory/ReserveStock");
+  TestHttpServer moved([&](const TestRequest&) {
+    return TestAction::Respond(307, "").WithHeader("Location", location);
+  });
+  auto transport = Connect(moved.Url("/inventory"));
+
+  Reply reply = SendAndWait(*transport, Command("c-1"));
+
+  EXPECT_EQ(reply.outcome, Reply::Outcome::kTransient);
+  EXPECT_THAT(reply.reason, HasSubstr("HTTP 307 from " + moved.Url("/inventory/ReserveStock")));
+  EXPECT_THAT(reply.reason, HasSubstr("redirects to " + location));
+  EXPECT_EQ(reached.load(), 0);
+}
+
+// Judged at the first bytes: the server stays connected and silent after its
+// garbage, so waiting for a whole header would end in "no reply within
+// 10000 ms", which sends the operator looking for the wrong fault.
+TEST(HttpTransport, BytesThatAreNotHttpAreTransientAndQuoted) {
+  struct Case {
+    std::string garbage;
+    std::string quoted;
+  };
+  for (const Case& c : {Case{"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", "SSH-2.0-OpenSSH_9.2p1 Debian-2\\x0d\\x0a"},
+                        // a TLS server's alert to a plain-text request
+                        Case{std::string("\x15\x03\x01\x00\x02\x02\x46", 7), "\\x15\\x03\\x01\\x00\\x02\\x02F"}}) {
+    TestHttpServer server([&](const TestRequest&) { return TestAction::Raw(c.garbage); });
+    auto transport = Connect(server.Url("/inventory"));
+
+    Reply reply = SendAndWait(*transport, Command("c-1"));
+
+    EXPECT_EQ(reply.outcome, Reply::Outcome::kTransient);
+    EXPECT_THAT(reply.reason, HasSubstr("the reply from " + server.Url("/inventory/ReserveStock") +
+                                        " is not HTTP: it begins \"" + c.quoted + "\""));
+  }
+}
+
+// What a proxy in front of a participant answers when the participant is
+// not there.
+TEST(HttpTransport, AnHtmlPageWithStatus200IsTransient) {
+  TestHttpServer server([](const TestRequest&) {
+    return TestAction::Respond(200, "<html><body>Welcome to nginx!</body></html>");
+  });
+  auto transport = Connect(server.Url("/inventory"));
+
+  Reply reply = SendAndWait(*transport, Command("c-1"));
+
+  EXPECT_EQ(reply.outcome, Reply::Outcome::kTransient);
+  EXPECT_THAT(reply.reason, HasSubstr("HTTP 200 from " + server.Url("/inventory/ReserveStock")));
+  EXPECT_THAT(reply.reason, HasSubstr("malformed body"));
+}
+
+// The request timeout bounds the whole reply, not the silence between two
+// bytes: a participant that keeps sending never holds a command forever.
+TEST(HttpTransport, AReplyThatNeverEndsTimesOut) {
+  TestHttpServer server([](const TestRequest&) { return TestAction::Trickle(); });
+  HttpTransportOptions options;
+  options.request_timeout = std::chrono::milliseconds(300);
+  auto transport = Connect(server.Url("/inventory"), options);
+
+  Reply reply = SendAndWait(*transport, Command("c-1"));
+
+  EXPECT_EQ(reply.outcome, Reply::Outcome::kTransient);
+  EXPECT_THAT(reply.reason, HasSubstr("no reply from " + server.Url("/inventory/ReserveStock") + " within 300 ms"));
+}
+
+// Without Content-Length or chunking the body runs to the end of the
+// connection; a participant that then keeps the connection open never
+// finishes its reply.
+TEST(HttpTransport, ABodyWithoutALengthOnAConnectionThatNeverClosesTimesOut) {
+  TestHttpServer server([](const TestRequest&) {
+    return TestAction::RawThenHang("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"event\":\"StockReserved\"}");
+  });
+  HttpTransportOptions options;
+  options.request_timeout = std::chrono::milliseconds(300);
+  auto transport = Connect(server.Url("/inventory"), options);
+
+  Reply reply = SendAndWait(*transport, Command("c-1"));
+
+  EXPECT_EQ(reply.outcome, Reply::Outcome::kTransient);
+  EXPECT_THAT(reply.reason, HasSubstr("within 300 ms"));
+}
+
+TEST(HttpTransport, AChunkedReplyLargerThanTheLimitIsTransient) {
+  std::string reply_bytes = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 8; ++i) reply_bytes += "200\r\n" + std::string(0x200, ' ') + "\r\n";
+  reply_bytes += "0\r\n\r\n";
+  TestHttpServer server([&](const TestRequest&) { return TestAction::Raw(reply_bytes); });
+  HttpTransportOptions options;
+  options.max_reply_bytes = 1024;
+  auto transport = Connect(server.Url("/inventory"), options);
+
+  Reply reply = SendAndWait(*transport, Command("c-1"));
+
+  EXPECT_EQ(reply.outcome, Reply::Outcome::kTransient);
+  EXPECT_THAT(reply.reason, HasSubstr("larger than 1024 bytes"));
+}
+
+TEST(HttpTransport, HeadersLargerThanTheParserTakesAreTransient) {
+  TestHttpServer server([](const TestRequest&) {
+    return TestAction::Raw("HTTP/1.1 200 OK\r\nX-Padding: " + std::string(64 * 1024, 'p') +
+                           "\r\nContent-Length: 2\r\n\r\n{}");
+  });
+  auto transport = Connect(server.Url("/inventory"));
+
+  Reply reply = SendAndWait(*transport, Command("c-1"));
+
+  EXPECT_EQ(reply.outcome, Reply::Outcome::kTransient);
+  EXPECT_THAT(reply.reason, HasSubstr("malformed HTTP reply from " + server.Url("/inventory/ReserveStock")));
+}
+
+// A participant that answers one request twice must not have its second
+// answer taken for the reply to the next command sent on that connection:
+// that command would be recorded as done without the participant having
+// seen it.
+TEST(HttpTransport, ASecondReplyToOneRequestIsNeverTakenForTheNextCommand) {
+  auto reply_for = [](const std::string& id) {
+    std::string body = Json{{"event", "StockReserved"}, {"data", {{"for", id}}}}.dump();
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
+  };
+  std::mutex mu;
+  std::vector<std::string> seen;
+  TestHttpServer server([&](const TestRequest& r) {
+    std::lock_guard lock(mu);
+    seen.push_back(r.idempotency_key);
+    if (r.idempotency_key == "c-1") return TestAction::Raw(reply_for("c-1") + reply_for("c-1 again"));
+    return TestAction::Raw(reply_for(r.idempotency_key));
+  });
+  auto transport = Connect(server.Url("/inventory"));
+
+  Reply first = SendAndWait(*transport, Command("c-1"));
+  Reply second = SendAndWait(*transport, Command("c-2"));
+
+  EXPECT_EQ(first.data, (Json{{"for", "c-1"}}));
+  EXPECT_EQ(second.outcome, Reply::Outcome::kEvent) << second.reason;
+  EXPECT_EQ(second.data, (Json{{"for", "c-2"}}));
+  std::lock_guard lock(mu);
+  EXPECT_EQ(seen, (std::vector<std::string>{"c-1", "c-2"}));
+}
+
 TEST(HttpTransport, ConnectionRefusedIsTransient) {
   std::string url;
   {

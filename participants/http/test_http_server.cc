@@ -1,6 +1,8 @@
 #include "participants/http/test_http_server.h"
 
 #include <atomic>
+#include <chrono>
+#include <string_view>
 #include <utility>  // before Boost: asio/awaitable.hpp in 1.74 uses std::exchange without including it
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -51,8 +53,7 @@ struct TestHttpServer::Impl {
                                               std::string(req["Idempotency-Key"]),
                                               std::string(req[http::field::content_type])});
       if (action.kind == TestAction::Kind::kHang) {
-        net::steady_timer never(ioc, net::steady_timer::time_point::max());
-        co_await never.async_wait(net::redirect_error(net::use_awaitable, ec));
+        co_await Forever();
         break;
       }
       if (action.kind == TestAction::Kind::kCloseMidReply) {
@@ -60,8 +61,20 @@ struct TestHttpServer::Impl {
         co_await net::async_write(stream, net::buffer(half), net::redirect_error(net::use_awaitable, ec));
         break;
       }
+      if (action.kind == TestAction::Kind::kRaw || action.kind == TestAction::Kind::kRawThenHang) {
+        co_await net::async_write(stream, net::buffer(action.body), net::redirect_error(net::use_awaitable, ec));
+        if (ec) break;
+        if (action.kind == TestAction::Kind::kRaw) continue;
+        co_await Forever();
+        break;
+      }
+      if (action.kind == TestAction::Kind::kTrickle) {
+        co_await Trickle(stream);
+        break;
+      }
       http::response<http::string_body> res{static_cast<http::status>(action.status), req.version()};
       res.set(http::field::content_type, "application/json");
+      for (const auto& [name, value] : action.headers) res.set(name, value);
       res.keep_alive(req.keep_alive());
       res.body() = action.body;
       res.prepare_payload();
@@ -72,6 +85,28 @@ struct TestHttpServer::Impl {
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream.close();
     --open;
+  }
+
+  // Suspends until the server stops: the connection stays open and silent.
+  net::awaitable<void> Forever() {
+    beast::error_code ec;
+    net::steady_timer never(ioc, net::steady_timer::time_point::max());
+    co_await never.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+
+  // A reply that never ends: chunked, so no length bounds it, one byte at a
+  // time until the client gives up and closes.
+  net::awaitable<void> Trickle(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    const std::string header = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    co_await net::async_write(stream, net::buffer(header), net::redirect_error(net::use_awaitable, ec));
+    net::steady_timer pause(ioc);
+    while (!ec) {
+      co_await net::async_write(stream, net::buffer(std::string_view("1\r\n \r\n")),
+                                net::redirect_error(net::use_awaitable, ec));
+      pause.expires_after(std::chrono::milliseconds(20));
+      if (!ec) co_await pause.async_wait(net::redirect_error(net::use_awaitable, ec));
+    }
   }
 
   Handler handler;
