@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <variant>
@@ -50,6 +51,9 @@ struct Poke {};
 using Work = std::variant<CommandDone, ArmIfUnarmed, ReplyArrived, Poke>;
 
 bool IsSaga(const std::string& aggregate_type) { return aggregate_type == saga::kAggregateType; }
+
+// How often a worker looks for room while recovery resends wait for it.
+constexpr std::int64_t kDeferredPollMs = 5;
 
 }  // namespace
 
@@ -224,6 +228,12 @@ class Engine::Impl {
   }
 
   void StartInstance(StartSpec spec, StartCallback done) {
+    if (options_.max_in_flight > 0 && Busy() >= options_.max_in_flight) {
+      stats_.shed++;
+      done(Status::Unavailable("sagad is at its limit of " + std::to_string(options_.max_in_flight) +
+                               " commands in flight (--max-in-flight); retry later"));
+      return;
+    }
     std::shared_ptr<const CatalogEntry> entry =
         spec.version ? catalog_->Find(spec.definition, *spec.version) : catalog_->Latest(spec.definition);
     if (!entry) {
@@ -296,9 +306,13 @@ class Engine::Impl {
       std::vector<OutgoingCommand> outstanding =
           saga ? OutstandingCommands(SagaAggregate::Unbox(*loaded->state))
                : OutstandingCommands(TccAggregate::Unbox(*loaded->state));
-      for (const OutgoingCommand& out : outstanding) {
+      for (OutgoingCommand& out : outstanding) {
         stats_.resends++;
-        Send(out, instance.type);
+        if (options_.recovery_window > 0) {
+          Defer(std::move(out), instance.type);
+        } else {
+          Send(out, instance.type);
+        }
       }
       Activity activity = behavior.ActivityOf(*loaded->state);
       if (activity.wake_at_ms) {
@@ -308,9 +322,52 @@ class Engine::Impl {
       resumed++;
     }
     stats_.recovered += resumed;
-    if (resumed > 0) spdlog::info("recovery: resumed {} unfinished instances", resumed);
+    if (resumed > 0) {
+      spdlog::info("recovery: resumed {} unfinished instances; {} of their commands wait to be resent", resumed,
+                   recovery_backlog_.load());
+    }
+    SendDeferred();
     return resumed;
   }
+
+  // Recovery's resends beyond the window wait here, counted in flight (so
+  // WaitIdle and Stop see them), until answers make room; any worker's turn
+  // sends what fits (SendDeferred).
+  void Defer(OutgoingCommand out, const std::string& aggregate_type) {
+    AddInFlight();
+    std::lock_guard lock(deferred_mu_);
+    deferred_.emplace_back(std::move(out), aggregate_type);
+    recovery_backlog_++;
+  }
+  bool CanSendDeferred() const {
+    return recovery_backlog_.load() > 0 && Busy() < options_.recovery_window;
+  }
+  void SendDeferred() {
+    while (CanSendDeferred() && !stopping()) {
+      std::pair<OutgoingCommand, std::string> next;
+      {
+        std::lock_guard lock(deferred_mu_);
+        if (deferred_.empty()) return;
+        next = std::move(deferred_.front());
+        deferred_.pop_front();
+      }
+      Send(next.first, next.second);
+      recovery_backlog_--;
+      FinishOne();  // after Send counted it: WaitIdle never sees a gap
+    }
+  }
+  // Left to the next Recover() (the commands are in the store's state).
+  void DropDeferred() {
+    std::lock_guard lock(deferred_mu_);
+    for (std::size_t i = 0; i < deferred_.size(); ++i) {
+      recovery_backlog_--;
+      FinishOne();
+    }
+    deferred_.clear();
+  }
+
+  // What is in flight beyond the recovery resends still waiting.
+  std::int64_t Busy() const { return in_flight_.load() - recovery_backlog_.load(); }
 
   Status SubscribeStartEvents(const std::string& consumer) {
     return runtime_->Subscribe(consumer, [this](const std::vector<Event>& events) { return StartFrom(events); });
@@ -335,6 +392,7 @@ class Engine::Impl {
   void Stop() {
     if (stopping_.exchange(true)) return;
     for (auto& w : workers_) w->Stop();
+    DropDeferred();
   }
 
   EngineStats Stats() const {
@@ -348,6 +406,8 @@ class Engine::Impl {
     s.refused = stats_.refused;
     for (const auto& w : workers_) s.armed_timers += w->armed();
     s.in_flight = in_flight_.load();
+    s.shed = stats_.shed;
+    s.recovery_backlog = recovery_backlog_.load();
     return s;
   }
 
@@ -369,7 +429,7 @@ class Engine::Impl {
 
   struct Counters {
     std::atomic<std::uint64_t> started{0}, commands_sent{0}, replies{0}, timers_fired{0}, resends{0}, recovered{0},
-        refused{0};
+        refused{0}, shed{0};
   };
   Counters stats_;
 
@@ -427,6 +487,9 @@ class Engine::Impl {
   std::vector<std::unique_ptr<DispatchWorker>> workers_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::int64_t> in_flight_{0};
+  std::mutex deferred_mu_;
+  std::deque<std::pair<OutgoingCommand, std::string>> deferred_;  // recovery resends, with their aggregate type
+  std::atomic<std::int64_t> recovery_backlog_{0};                 // deferred_.size(), read without the lock
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;
   std::atomic<int> idle_waiters_{0};  // changed under idle_mu_
@@ -442,11 +505,14 @@ void DispatchWorker::Wait() {
   std::int64_t wait = engine_->options().timer_poll_ms;
   std::optional<std::int64_t> next = WakeAtMs();
   if (next) wait = std::clamp<std::int64_t>(*next - engine_->now(), 0, wait);
+  // Room for recovery's resends is made by any worker's answers: look often
+  // while some wait (only during a recovery).
+  if (engine_->recovery_backlog_.load() > 0) wait = std::min<std::int64_t>(wait, kDeferredPollMs);
   mailbox_.WaitReadyFor(std::chrono::milliseconds(wait));
 }
 
 bool DispatchWorker::Ready() const {
-  if (mailbox_.Ready()) return true;
+  if (mailbox_.Ready() || engine_->CanSendDeferred()) return true;
   std::optional<std::int64_t> next = WakeAtMs();
   return next && *next <= engine_->now();
 }
@@ -490,6 +556,7 @@ bool DispatchWorker::Turn() {
       std::count_if(items_.begin(), items_.end(), [](const Work& w) { return std::holds_alternative<Poke>(w); }));
   items_.clear();
   RunDue();
+  engine_->SendDeferred();
   for (std::size_t i = 0; i < pokes; ++i) engine_->FinishOne();  // after what they made due was submitted
   armed_.store(timers_.size());
   current_ = outer;

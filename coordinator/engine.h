@@ -51,6 +51,17 @@ struct EngineOptions {
   int timer_poll_ms = 200;
   // Pause before resending a command the runtime answered Unavailable.
   int resend_pause_ms = 100;
+  // Admission: while this many runtime commands and participant calls are
+  // in flight, a start is refused with Unavailable ("retry later"; over
+  // HTTP a 503 with Retry-After) instead of queued. Beyond its capacity
+  // sagad then sheds load at the door, and its queues, its memory and the
+  // latency of what it admitted stay bounded. 0: no limit.
+  std::int64_t max_in_flight = 0;
+  // Recover() resends the outstanding commands of unfinished instances at
+  // most this many in flight at once, the rest as answers come back, so a
+  // restart with many unfinished sagas does not call every participant at
+  // once. 0: all at once.
+  std::int64_t recovery_window = 0;
   // Aggregate type -> participant name, to match `start on participant.Event`
   // against events of in-process participants. Without an entry, the event
   // type alone is matched.
@@ -86,6 +97,8 @@ struct EngineStats {
   std::uint64_t refused = 0;          // engine-made commands the aggregate refused (logged)
   std::size_t armed_timers = 0;
   std::int64_t in_flight = 0;         // runtime commands and queued work not yet handled
+  std::uint64_t shed = 0;             // starts refused at max_in_flight
+  std::int64_t recovery_backlog = 0;  // recovery resends waiting for room in recovery_window
 };
 
 class Engine {

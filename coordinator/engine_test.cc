@@ -255,6 +255,56 @@ saga Lonely {
   EXPECT_THAT(state.step("ask")->last_error, ::testing::HasSubstr("no transport for participant 'nobody'"));
 }
 
+// ---- overload ----
+
+// Beyond max_in_flight a start is refused "retry later" and nothing of it
+// is written; once answers come back, starts are taken again.
+TEST(EngineTest, StartsBeyondMaxInFlightAreRefusedToRetryLaterAndTakenAgainOnceAnswersReturn) {
+  Cluster c(TestCatalog(), Participant(Always(Act::kHold)), /*max_in_flight=*/3);
+  for (int i = 1; i <= 3; ++i) {
+    c.Start("PlaceOrder", Order("o-" + std::to_string(i)));
+    ASSERT_TRUE(Cluster::WaitFor([&] { return c.participant().held() == static_cast<std::size_t>(i); }));
+  }
+  Result<Started> shed = c.engine().StartInstance({"PlaceOrder", std::nullopt, Order("o-4"), ""}).get();
+  EXPECT_TRUE(shed.status().Is(StatusCode::kUnavailable)) << shed.status().ToString();
+  EXPECT_THAT(shed.status().message(), ::testing::HasSubstr("limit of 3 commands in flight"));
+  EXPECT_EQ(c.engine().Stats().shed, 1u);
+  EXPECT_THAT(c.EventTypes({saga::kAggregateType, "PlaceOrder:o-4"}), IsEmpty()) << "a shed start writes nothing";
+
+  c.participant().SetScript(Always(Act::kSucceed));
+  c.participant().ReleaseHeld();
+  c.Settle();
+  Started again = c.Start("PlaceOrder", Order("o-4"));
+  EXPECT_TRUE(again.created);
+  c.Settle();
+  for (int i = 1; i <= 4; ++i) EXPECT_EQ(c.SagaStatusOf("PlaceOrder:o-" + std::to_string(i)), SagaStatus::kCompleted);
+}
+
+// A restart with many unfinished sagas resends their outstanding commands
+// at most recovery_window at once, the rest as answers make room.
+TEST(EngineRestartTest, RecoveryResendsAtMostTheWindowAtOnceAndTheRestAsAnswersReturn) {
+  constexpr int kSagas = 10;
+  Cluster c(TestCatalog(), Participant(Always(Act::kHold)), /*max_in_flight=*/0, /*recovery_window=*/3);
+  for (int i = 1; i <= kSagas; ++i) c.Start("PlaceOrder", Order("o-" + std::to_string(i)));
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.participant().held() == kSagas; }));
+  ASSERT_TRUE(c.engine().WaitIdle(10'000, kSagas));
+
+  EXPECT_EQ(c.Restart(), static_cast<std::size_t>(kSagas));
+  ASSERT_TRUE(Cluster::WaitFor([&] { return c.participant().held() == 3; }));
+  EXPECT_EQ(c.engine().Stats().recovery_backlog, kSagas - 3) << "the others wait for room";
+  EXPECT_EQ(c.participant().held(), 3u) << "no more than the window is sent while nothing is answered";
+
+  c.participant().SetScript(Always(Act::kSucceed));
+  c.participant().ReleaseHeld();
+  c.Settle();
+  EXPECT_EQ(c.engine().Stats().recovery_backlog, 0);
+  for (int i = 1; i <= kSagas; ++i) EXPECT_EQ(c.SagaStatusOf("PlaceOrder:o-" + std::to_string(i)), SagaStatus::kCompleted);
+  // Each held command once before the crash and once resent, nothing more.
+  EXPECT_EQ(Count(c.participant().sent(), "ReserveStock"), 2u * kSagas);
+  EXPECT_EQ(Count(c.participant().sent(), "Charge"), 1u * kSagas);
+  EXPECT_THAT(*c.store().ListActive(), IsEmpty());
+}
+
 // ---- restarts ----
 
 // Where the crash happens: the participant holds (applies, but does not

@@ -129,8 +129,14 @@ inline FakeParticipant::Script On(std::string type, Act act) {
 // by one FakeParticipant.
 class Cluster {
  public:
-  Cluster(std::shared_ptr<DefinitionCatalog> catalog, std::shared_ptr<FakeParticipant> participant)
-      : catalog_(std::move(catalog)), participant_(std::move(participant)) {
+  // `limits`: the engine's max_in_flight and recovery_window (0: none), for
+  // every boot.
+  Cluster(std::shared_ptr<DefinitionCatalog> catalog, std::shared_ptr<FakeParticipant> participant,
+          std::int64_t max_in_flight = 0, std::int64_t recovery_window = 0)
+      : catalog_(std::move(catalog)),
+        participant_(std::move(participant)),
+        max_in_flight_(max_in_flight),
+        recovery_window_(recovery_window) {
     Status s = RegisterCoordinatorAggregates(registry_, catalog_.get());
     EXPECT_TRUE(s.ok()) << s.ToString();
     Boot();
@@ -235,6 +241,8 @@ class Cluster {
     engine_options.clock = &clock_;
     engine_options.timer_poll_ms = 5;
     engine_options.resend_pause_ms = 1;
+    engine_options.max_in_flight = max_in_flight_;
+    engine_options.recovery_window = recovery_window_;
     for (const char* name : {"inventory", "payment", "order", "warehouse", "courier", "labels"}) {
       engine_options.transports[name] = participant_;
     }
@@ -251,6 +259,8 @@ class Cluster {
 
   std::shared_ptr<DefinitionCatalog> catalog_;
   std::shared_ptr<FakeParticipant> participant_;
+  std::int64_t max_in_flight_ = 0;
+  std::int64_t recovery_window_ = 0;
   sagad::testing::FakeClock clock_{kT0};
   MemoryEventStore store_;
   AggregateRegistry registry_;

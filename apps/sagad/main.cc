@@ -5,6 +5,8 @@
 
 #include <csignal>
 
+#include "apps/sagad/http_limit_flags.h"
+#include "apps/sagad/open_file_limit.h"
 #include "apps/sagad/sagad_server.h"
 
 int main(int argc, char** argv) {
@@ -27,8 +29,15 @@ int main(int argc, char** argv) {
   app.add_option("--watch-interval-ms", config.watch_interval_ms, "how often to rescan --definitions (0: never)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-in-flight", config.max_in_flight,
+                 "starts are refused with 503 and Retry-After while this many engine commands and participant "
+                 "calls are in flight (load shedding: bounded queues, memory and latency); after a restart, "
+                 "outstanding commands are resent at most half as many at once (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--admin-token", config.admin_token, "bearer token required by mutating API routes")
       ->envname("SAGAD_ADMIN_TOKEN");
+  sagad::app::AddHttpLimitFlags(app, config.http_limits);
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
@@ -41,6 +50,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.participants = std::move(flags).value();
+  config.http_limits.max_connections = sagad::app::FitConnectionCapToOpenFiles(config.http_limits.max_connections);
 
   // Signals are taken by sigwait below, not by whichever thread they hit.
   sigset_t signals;

@@ -49,6 +49,8 @@ class SagadServer::Impl {
     coordinator::EngineOptions engine_options;
     engine_options.transports = transports_;
     engine_options.participant_of_type = participant_of_type_;
+    engine_options.max_in_flight = config.max_in_flight;
+    engine_options.recovery_window = config.max_in_flight / 2;
     engine_options.on_committed = [m = saga_metrics_.get()](const StreamId& instance, const std::vector<Event>& events) {
       m->OnCommitted(instance, events);
     };
@@ -153,12 +155,19 @@ class SagadServer::Impl {
         metrics_.Gauge("sagad_engine_armed_timers", "Instances waiting for a timeout or retry").With({});
     metrics::Gauge& store_failing = metrics_.Gauge(
         "sagad_store_failing", "1 while the store refuses writes (full disk, I/O errors), else 0").With({});
-    metrics_.OnCollect([this, &queued, &in_flight, &timers, &store_failing] {
+    metrics::Counter& shed = metrics_.Counter(
+        "sagad_starts_shed_total", "Starts refused (503) because --max-in-flight was reached").With({});
+    metrics::Gauge& recovery_backlog = metrics_.Gauge(
+        "sagad_recovery_backlog", "Recovery resends waiting for room (half of --max-in-flight)").With({});
+    metrics_.OnCollect([this, &queued, &in_flight, &timers, &store_failing, &shed, &recovery_backlog] {
       queued.Set(static_cast<double>(runtime_->Stats().queued));
       store_failing.Set(runtime_->StoreHealth().ok() ? 0 : 1);
       coordinator::EngineStats stats = engine_->Stats();
       in_flight.Set(static_cast<double>(stats.in_flight));
       timers.Set(static_cast<double>(stats.armed_timers));
+      recovery_backlog.Set(static_cast<double>(stats.recovery_backlog));
+      shed.Inc(stats.shed - shed_reported_);
+      shed_reported_ = stats.shed;
     });
     http::Router router;
     // Not ready while stopping, or while the store refuses writes: reads go
@@ -171,7 +180,7 @@ class SagadServer::Impl {
     http::AddSagaRoutes(router, http::SagaApi{engine_.get(), store_.get(), &catalog_, transports_});
     http::AddOpenApiRoute(router);
     http::AddDashboardRoutes(router, http::SagaApi{engine_.get(), store_.get(), &catalog_, transports_});
-    http::HttpServerOptions options;
+    http::HttpServerOptions options = config.http_limits;
     options.listen = config.listen;
     options.auth.admin_token = config.admin_token;
     http_ = std::make_unique<http::HttpServer>(options, std::move(router), metrics_);
@@ -195,6 +204,7 @@ class SagadServer::Impl {
   std::map<std::string, std::shared_ptr<coordinator::Transport>> transports_;
   std::unique_ptr<coordinator::Engine> engine_;
   std::unique_ptr<http::HttpServer> http_;
+  std::uint64_t shed_reported_ = 0;  // of EngineStats::shed, by the last /metrics collection
   std::atomic<bool> stopped_{false};
 };
 

@@ -10,6 +10,7 @@
 
 #include "apps/sagad/participant_flag.h"
 #include "core/status.h"
+#include "http-api/http_server.h"
 
 namespace sagad::app {
 
@@ -21,6 +22,13 @@ struct SagadConfig {
   int shards = 0;                             // 0: one per hardware thread
   int watch_interval_ms = 1000;               // 0: load definitions once
   std::string admin_token;                    // empty: no auth on mutating routes
+  // Starts are refused (503, Retry-After) while this many engine commands
+  // and participant calls are in flight; recovery resends at most half as
+  // many at once. 0: no limit (coordinator::EngineOptions::max_in_flight).
+  std::int64_t max_in_flight = 20000;
+  // The HTTP edge's limits and timeouts; its listen and auth are not used
+  // (listen and admin_token above are).
+  http::HttpServerOptions http_limits;
 };
 
 class SagadServer {

@@ -81,6 +81,7 @@ Status SagadProcess::Launch() {
     argv.push_back("--participant");
     argv.push_back(p);
   }
+  argv.insert(argv.end(), config_.flags.begin(), config_.flags.end());
   log_offset_ = FileSize(config_.log_path);
   return process_.Start(argv, config_.log_path);
 }

@@ -19,6 +19,7 @@ struct SagadConfig {
   std::string definitions;                // the .saga directory
   std::vector<std::string> participants;  // "inventory=http://...", "payment=inproc"; empty: sagad's default
   std::string log_path;                   // every start appends to it
+  std::vector<std::string> flags;         // more of sagad's flags: {"--admin-token", "t", ...}
 };
 
 class SagadProcess {
@@ -45,6 +46,8 @@ class SagadProcess {
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int starts() const { return starts_; }
+  // The running sagad's process id (for /proc: tests/soak), or -1.
+  pid_t pid() const { return process_.pid(); }
   const std::string& log_path() const { return config_.log_path; }
 
  private:
