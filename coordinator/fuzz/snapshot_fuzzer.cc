@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "coordinator/fuzz/fuzz_histories.h"
+#include "core/fuzz/restore_check.h"
 
 namespace {
 
@@ -26,21 +27,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const Histories histories;
   static const auto saga = std::shared_ptr<const AggregateBehavior>(MakeSagaAggregate(histories.catalog()));
   static const auto tcc = std::shared_ptr<const AggregateBehavior>(MakeTccAggregate(histories.catalog()));
-  std::string_view input(reinterpret_cast<const char*>(data), size);
-  std::size_t line_end = input.find('\n');
-  if (line_end == std::string_view::npos) return 0;
-  std::string_view type = input.substr(0, line_end);
+  auto input = ::sagad::fuzz::HeaderAndRest(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!input) return 0;
+  const auto& [type, text] = *input;
   const AggregateBehavior* behavior = type == saga->type() ? saga.get() : type == tcc->type() ? tcc.get() : nullptr;
   if (!behavior) return 0;
-  Result<Json> stored = ParseStoredJson(input.substr(line_end + 1));
-  if (!stored.ok()) return 0;
-
-  Result<std::unique_ptr<StateBox>> restored = behavior->Restore(*stored);
-  if (!restored.ok()) {
-    Check(restored.status().code() == StatusCode::kCorruption, "an unusable snapshot is Corruption");
-    return 0;
-  }
-  StateBox& box = **restored;
+  std::unique_ptr<StateBox> restored = ::sagad::fuzz::RestoreStored(*behavior, text);
+  if (!restored) return 0;
+  StateBox& box = *restored;
   const std::string id = "o-1";
   const std::int64_t version = 10;
   UseState(*behavior, box, version);

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "core/fuzz/check.h"
+#include "core/fuzz/restore_check.h"
 #include "core/testing/bank_account.h"
 #include "participants/sdk/guarded_type.h"
 #include "participants/sdk/step_barrier.h"
@@ -49,21 +50,14 @@ struct Guarded {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const Guarded guarded;
-  std::string_view input(reinterpret_cast<const char*>(data), size);
-  std::size_t line_end = input.find('\n');
-  if (line_end == std::string_view::npos) return 0;
-  std::string type(input.substr(0, line_end));
+  auto input = fuzz::HeaderAndRest(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!input) return 0;
+  std::string type(input->first);
   const AggregateBehavior* behavior = guarded.registry.Find(type);
   if (!behavior) return 0;
-  Result<Json> stored = ParseStoredJson(input.substr(line_end + 1));
-  if (!stored.ok()) return 0;
-
-  Result<std::unique_ptr<StateBox>> restored = behavior->Restore(*stored);
-  if (!restored.ok()) {
-    Check(restored.status().code() == StatusCode::kCorruption, "an unusable snapshot is Corruption");
-    return 0;
-  }
-  StateBox& box = **restored;
+  std::unique_ptr<StateBox> restored = fuzz::RestoreStored(*behavior, input->second);
+  if (!restored) return 0;
+  StateBox& box = *restored;
   if (behavior->SupportsSnapshots()) {
     Json snapshot = behavior->Snapshot(box);
     Result<std::unique_ptr<StateBox>> again = behavior->Restore(snapshot);
@@ -75,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   command.target = {type, "target-1"};
   command.type = guarded.first_command.at(type);
   command.payload = Json::object();
-  command.metadata = *stored;
+  command.metadata = *ParseStoredJson(input->second);  // parsed: it restored
   Decision decision = behavior->Decide(box, command);
   Check(decision.ok() || decision.status().code() != StatusCode::kInternal, "a refusal is not an Internal error");
   // Its events as the runtime applies them, and the barrier's own event as
