@@ -29,6 +29,12 @@ int main(int argc, char** argv) {
   app.add_option("--watch-interval-ms", config.watch_interval_ms, "how often to rescan --definitions (0: never)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--cache-per-shard", config.cache_per_shard,
+                 "aggregates (saga instances, participants' entities) kept in memory per shard, least recently "
+                 "used evicted and reloaded from the store on their next command: what bounds sagad's memory "
+                 "(about 9 KB per finished sample order)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--max-in-flight", config.max_in_flight,
                  "starts are refused with 503 and Retry-After while this many engine commands and participant "
                  "calls are in flight (load shedding: bounded queues, memory and latency); after a restart, "

@@ -40,6 +40,7 @@ class SagadServer::Impl {
     saga_metrics_ = std::make_unique<SagaMetrics>(metrics_);
     RuntimeOptions runtime_options;
     if (config.shards > 0) runtime_options.shards = config.shards;
+    runtime_options.cache_capacity_per_shard = config.cache_per_shard;
     runtime_options.on_batch = [m = saga_metrics_.get()](std::size_t n, std::int64_t us) { m->OnBatch(n, us); };
     Result<std::unique_ptr<AggregateRuntime>> runtime = AggregateRuntime::Start(store_.get(), &registry_, runtime_options);
     if (!runtime.ok()) return runtime.status();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "apps/sagad/participant_flag.h"
+#include "core/runtime/runtime_options.h"
 #include "core/status.h"
 #include "http-api/http_server.h"
 
@@ -26,6 +27,9 @@ struct SagadConfig {
   // and participant calls are in flight; recovery resends at most half as
   // many at once. 0: no limit (coordinator::EngineOptions::max_in_flight).
   std::int64_t max_in_flight = 20000;
+  // Aggregates (saga instances, participants' entities) kept in memory per
+  // shard; a miss reloads from the store. What bounds sagad's memory.
+  std::size_t cache_per_shard = RuntimeOptions{}.cache_capacity_per_shard;
   // The HTTP edge's limits and timeouts; its listen and auth are not used
   // (listen and admin_token above are).
   http::HttpServerOptions http_limits;
