@@ -39,8 +39,10 @@ Reply FailureReply(unsigned status, std::string_view text) {
 
 Reply SuccessReply(unsigned status, std::string_view text, std::string_view url) {
   auto malformed = [&](std::string_view why) {
+    // The parser's message quotes what it last read, which can be most of
+    // the body: quoted in part too, as the reason is stored and logged.
     return TransientReply("HTTP " + std::to_string(status) + " from " + std::string(url) + " with a malformed body (" +
-                          std::string(why) + "): " + Quote(text));
+                          Quote(why) + "): " + Quote(text));
   };
   Reply reply;
   reply.outcome = Reply::Outcome::kSuccess;
