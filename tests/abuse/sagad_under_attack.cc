@@ -1,6 +1,5 @@
 #include "tests/abuse/sagad_under_attack.h"
 
-#include <stdlib.h>  // mkdtemp
 
 #include "apps/sagad/open_file_limit.h"
 #include "core/json.h"
@@ -22,9 +21,8 @@ Running& Current() {
 }
 
 Status StartSagad(Running& running) {
-  std::string pattern = (fs::temp_directory_path() / "sagad-abuse-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) return Status::Internal("mkdtemp failed");
-  running.dir = pattern;
+  running.dir = crash::MakeRunDirectory("sagad-abuse-");
+  if (running.dir.empty()) return Status::Internal("cannot make a temporary directory");
   running.sagad = std::make_unique<crash::SagadProcess>(crash::SagadConfig{
       .binary = SAGAD_BINARY,
       .store_url = "sqlite:" + (running.dir / "sagad.db").string(),

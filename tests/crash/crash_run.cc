@@ -1,7 +1,7 @@
 #include "tests/crash/crash_run.h"
 
 #include <signal.h>
-#include <stdlib.h>
+#include <cstdlib>
 
 #include <condition_variable>
 #include <cstdio>
@@ -63,7 +63,7 @@ class Acknowledgements {
 
 class CrashRun {
  public:
-  explicit CrashRun(const CrashRunOptions& o) : o_(o), dir_(MakeDir()) {}
+  explicit CrashRun(const CrashRunOptions& o) : o_(o), dir_(MakeRunDirectory("sagad-sample-crash-")) {}
 
   ~CrashRun() {
     if (!o_.keep && !dir_.empty()) fs::remove_all(dir_);
@@ -108,11 +108,6 @@ class CrashRun {
   }
 
  private:
-  fs::path MakeDir() const {
-    std::string pattern = (fs::temp_directory_path() / "sagad-sample-crash-XXXXXX").string();
-    return mkdtemp(pattern.data()) ? fs::path(pattern) : fs::path();
-  }
-
   std::string StoreUrl() const { return "sqlite:" + (dir_ / "sagad.db").string(); }
 
   int CouldNotRun(const Status& s) {

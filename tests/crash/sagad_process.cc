@@ -1,6 +1,7 @@
 #include "tests/crash/sagad_process.h"
 
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -139,6 +140,11 @@ Status SagadProcess::Stop() {
                             Tail(config_.log_path, 20));
   }
   return Status::Ok();
+}
+
+std::filesystem::path MakeRunDirectory(const std::string& prefix) {
+  std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
+  return mkdtemp(pattern.data()) ? std::filesystem::path(pattern) : std::filesystem::path();
 }
 
 }  // namespace sagad::crash

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,5 +66,10 @@ class SagadProcess {
 // otherwise take it (a socket connected to itself) and keep sagad from
 // binding it again.
 Result<int> FreePortBelowEphemeralRange();
+
+// A new directory under the system's temporary one, named `prefix` and six
+// random characters: where a run keeps sagad's store and logs. Empty if it
+// cannot be made.
+std::filesystem::path MakeRunDirectory(const std::string& prefix);
 
 }  // namespace sagad::crash

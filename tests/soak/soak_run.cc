@@ -1,6 +1,6 @@
 #include "tests/soak/soak_run.h"
 
-#include <stdlib.h>
+#include <cstdlib>
 
 #include <algorithm>
 #include <cstdio>
@@ -43,7 +43,7 @@ class Refusals {
 
 class SoakRun {
  public:
-  explicit SoakRun(const SoakOptions& o) : o_(o), dir_(MakeDir()) {}
+  explicit SoakRun(const SoakOptions& o) : o_(o), dir_(crash::MakeRunDirectory("sagad-soak-")) {}
 
   ~SoakRun() {
     if (!o_.keep && !dir_.empty()) fs::remove_all(dir_);
@@ -93,11 +93,6 @@ class SoakRun {
   }
 
  private:
-  fs::path MakeDir() const {
-    std::string pattern = (fs::temp_directory_path() / "sagad-soak-XXXXXX").string();
-    return mkdtemp(pattern.data()) ? fs::path(pattern) : fs::path();
-  }
-
   int CouldNotRun(const Status& s) {
     std::fprintf(stderr, "sagad_soak: %s\n", s.ToString().c_str());
     return 2;
