@@ -342,17 +342,20 @@ class Engine::Impl {
   bool CanSendDeferred() const {
     return recovery_backlog_.load() > 0 && Busy() < options_.recovery_window;
   }
+  // On every worker turn: costs one atomic load unless recovery left a backlog.
   void SendDeferred() {
     while (CanSendDeferred() && !stopping()) {
       std::pair<OutgoingCommand, std::string> next;
       {
+        // Room checked and taken under the lock, so that two workers
+        // sending at once do not both take the last place in the window.
         std::lock_guard lock(deferred_mu_);
-        if (deferred_.empty()) return;
+        if (deferred_.empty() || Busy() >= options_.recovery_window) return;
         next = std::move(deferred_.front());
         deferred_.pop_front();
+        recovery_backlog_--;  // busy from now on: still in flight, no longer waiting
       }
       Send(next.first, next.second);
-      recovery_backlog_--;
       FinishOne();  // after Send counted it: WaitIdle never sees a gap
     }
   }

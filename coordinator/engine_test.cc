@@ -263,7 +263,10 @@ TEST(EngineTest, StartsBeyondMaxInFlightAreRefusedToRetryLaterAndTakenAgainOnceA
   Cluster c(TestCatalog(), Participant(Always(Act::kHold)), /*max_in_flight=*/3);
   for (int i = 1; i <= 3; ++i) {
     c.Start("PlaceOrder", Order("o-" + std::to_string(i)));
-    ASSERT_TRUE(Cluster::WaitFor([&] { return c.participant().held() == static_cast<std::size_t>(i); }));
+    // Settled: the start's own command has finished too, only the held calls remain.
+    ASSERT_TRUE(Cluster::WaitFor([&] {
+      return c.participant().held() == static_cast<std::size_t>(i) && c.engine().Stats().in_flight == i;
+    }));
   }
   Result<Started> shed = c.engine().StartInstance({"PlaceOrder", std::nullopt, Order("o-4"), ""}).get();
   EXPECT_TRUE(shed.status().Is(StatusCode::kUnavailable)) << shed.status().ToString();
