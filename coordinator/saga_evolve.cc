@@ -5,6 +5,7 @@
 
 #include "coordinator/saga_events.h"
 #include "coordinator/saga_state.h"
+#include "coordinator/snapshot_checks.h"
 
 namespace sagad::coordinator {
 namespace {
@@ -388,7 +389,7 @@ Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* cata
   }
   try {
     SagaState s;
-    int phase = j.at("phase").get<int>();
+    int phase = IntegerOf<int>(j.at("phase"));
     if (phase < 0 || phase > static_cast<int>(SagaState::Phase::kAborted)) {
       return Status::Corruption("saga snapshot has unknown phase " + std::to_string(phase));
     }
@@ -397,27 +398,27 @@ Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* cata
     s.saga_id = j.at("saga_id").get<std::string>();
     s.ReadSnapshot(j);
     s.context = j.at("context");
-    s.finished_ms = j.at("finished_ms").get<std::int64_t>();
+    s.finished_ms = IntegerOf<std::int64_t>(j.at("finished_ms"));
     s.stuck_reason = j.at("stuck_reason").get<std::string>();
     for (const auto& [name, sj] : j.at("steps").items()) {
       StepState st;
-      int status = sj.at("status").get<int>();
+      int status = IntegerOf<int>(sj.at("status"));
       if (status < 0 || status > static_cast<int>(StepStatus::kSkipped)) {
         return Status::Corruption("saga snapshot: step " + name + " has unknown status");
       }
       st.status = static_cast<StepStatus>(status);
-      st.attempts = sj.at("attempts").get<int>();
-      st.compensation_attempts = sj.at("compensation_attempts").get<int>();
-      st.budget_base = sj.at("budget_base").get<int>();
-      st.compensation_budget_base = sj.at("compensation_budget_base").get<int>();
+      st.attempts = IntegerOf<int>(sj.at("attempts"));
+      st.compensation_attempts = IntegerOf<int>(sj.at("compensation_attempts"));
+      st.budget_base = IntegerOf<int>(sj.at("budget_base"));
+      st.compensation_budget_base = IntegerOf<int>(sj.at("compensation_budget_base"));
       st.compensation_revision = sj.value("compensation_revision", 1);
       st.compensation_refused = sj.value("compensation_refused", false);
       st.forward_target = sj.value("forward_target", "");
       st.last_error = sj.at("last_error").get<std::string>();
-      st.started_ms = sj.at("started_ms").get<std::int64_t>();
-      st.finished_ms = sj.at("finished_ms").get<std::int64_t>();
-      st.deadline_ms = sj.at("deadline_ms").get<std::int64_t>();
-      st.retry_at_ms = sj.at("retry_at_ms").get<std::int64_t>();
+      st.started_ms = IntegerOf<std::int64_t>(sj.at("started_ms"));
+      st.finished_ms = IntegerOf<std::int64_t>(sj.at("finished_ms"));
+      st.deadline_ms = IntegerOf<std::int64_t>(sj.at("deadline_ms"));
+      st.retry_at_ms = IntegerOf<std::int64_t>(sj.at("retry_at_ms"));
       if (sj.contains("outstanding")) st.outstanding = ReadCommandFields(sj["outstanding"], s.saga_id);
       if (sj.contains("sent")) st.sent = ReadCommandFields(sj["sent"], s.saga_id);
       if (sj.contains("payload_override")) st.payload_override = sj["payload_override"];
@@ -425,15 +426,23 @@ Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* cata
     }
     for (const auto& [id, cj] : j.at("commands").items()) {
       s.commands[id] = CommandRef{cj.at("step").get<std::string>(), cj.at("phase").get<std::string>(),
-                                  cj.at("attempt").get<int>(), cj.at("answered").get<bool>()};
+                                  IntegerOf<int>(cj.at("attempt")), cj.at("answered").get<bool>()};
     }
     s.finals = FinalCommands::FromJson(j.at("finals"), s.saga_id);
     for (const Json& k : j.value("operator_skips", Json::array())) {
       s.operator_skips.push_back(OperatorSkip{k.at("step").get<std::string>(), k.at("phase").get<std::string>(),
                                               k.at("in_doubt").get<bool>(), k.at("actor").get<std::string>(),
-                                              k.at("reason").get<std::string>(), k.at("at_ms").get<std::int64_t>()});
+                                              k.at("reason").get<std::string>(), IntegerOf<std::int64_t>(k.at("at_ms"))});
     }
     if (s.phase != SagaState::Phase::kNew) s.definition = Resolve(s, catalog);
+    if (s.phase == SagaState::Phase::kNew && (!s.steps.empty() || !s.commands.empty())) {
+      return Status::Corruption("saga snapshot of a saga not yet started has steps or commands");
+    }
+    if (s.definition) {  // a started saga whose definition is known: its steps are the definition's
+      const dsl::Definition& def = s.definition->definition;
+      Status parts = CheckPartsAgainstDefinition(def.steps, s.steps, s.commands, "step", def.name);
+      if (!parts.ok()) return Status::Corruption("saga " + parts.message());
+    }
     return s;
   } catch (const Json::exception& e) {
     return Status::Corruption(std::string("saga snapshot: ") + e.what());

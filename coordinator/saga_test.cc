@@ -556,5 +556,23 @@ TEST_F(SagaTest, ASnapshotRestoresTheReplayedState) {
   EXPECT_EQ(s.behavior().Restore(Json{{"phase", 1}}).status().code(), StatusCode::kCorruption);
 }
 
+// A damaged snapshot whose steps disagree with the definition is refused
+// (the runtime then replays the events) rather than decided on: deciding
+// looks each step up by the definition's names (found by the snapshot fuzzer).
+TEST_F(SagaTest, ASnapshotWhoseStepsDisagreeWithTheDefinitionIsCorruption) {
+  SagaInstance s = ChargedOrder();
+  Json snapshot = SagaStateToJson(s.state());
+  Json missing = snapshot;
+  missing["steps"].erase("approve_order");
+  EXPECT_EQ(s.behavior().Restore(missing).status().code(), StatusCode::kCorruption);
+  Json extra = snapshot;
+  extra["steps"]["ship"] = snapshot["steps"]["approve_order"];
+  EXPECT_EQ(s.behavior().Restore(extra).status().code(), StatusCode::kCorruption);
+  Json unknown_command = snapshot;
+  unknown_command["commands"]["o-1/ship/do"] = {{"step", "ship"}, {"phase", "do"}, {"attempt", 1}, {"answered", false}};
+  EXPECT_EQ(s.behavior().Restore(unknown_command).status().code(), StatusCode::kCorruption);
+  EXPECT_TRUE(s.behavior().Restore(snapshot).ok());
+}
+
 }  // namespace
 }  // namespace sagad::coordinator

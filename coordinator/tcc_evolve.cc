@@ -2,6 +2,7 @@
 #include <unordered_map>
 
 #include "coordinator/tcc_events.h"
+#include "coordinator/snapshot_checks.h"
 #include "coordinator/tcc_state.h"
 
 namespace sagad::coordinator {
@@ -253,15 +254,15 @@ Json ActionToJson(const TccAction& a) {
 
 TccAction ActionFromJson(const Json& j, const std::string& id) {
   TccAction a;
-  a.attempts = j.at("attempts").get<int>();
-  a.budget_base = j.at("budget_base").get<int>();
+  a.attempts = IntegerOf<int>(j.at("attempts"));
+  a.budget_base = IntegerOf<int>(j.at("budget_base"));
   a.revision = j.value("revision", 1);
   a.done = j.at("done").get<bool>();
   a.refused = j.value("refused", false);
   a.stuck = j.at("stuck").get<bool>();
   a.retry_waiting = j.at("retry_waiting").get<bool>();
-  a.deadline_ms = j.at("deadline_ms").get<std::int64_t>();
-  a.retry_at_ms = j.at("retry_at_ms").get<std::int64_t>();
+  a.deadline_ms = IntegerOf<std::int64_t>(j.at("deadline_ms"));
+  a.retry_at_ms = IntegerOf<std::int64_t>(j.at("retry_at_ms"));
   a.last_error = j.at("last_error").get<std::string>();
   if (j.contains("outstanding")) a.outstanding = ReadCommandFields(j["outstanding"], id);
   if (j.contains("sent")) a.sent = ReadCommandFields(j["sent"], id);
@@ -298,14 +299,14 @@ Result<TccState> TccStateFromJson(const Json& j, const DefinitionCatalog* catalo
     s.started = j.at("started").get<bool>();
     s.finished = j.at("finished").get<bool>();
     s.stuck = j.at("stuck").get<bool>();
-    int decision = j.at("decision").get<int>();
+    int decision = IntegerOf<int>(j.at("decision"));
     if (decision < 0 || decision > 2) return Status::Corruption("tcc snapshot has unknown decision");
     s.decision = static_cast<TccState::Decision>(decision);
     s.tcc_id = j.at("tcc_id").get<std::string>();
     s.ReadSnapshot(j);
     s.context = j.at("context");
-    s.deadline_ms = j.at("deadline_ms").get<std::int64_t>();
-    s.finished_ms = j.at("finished_ms").get<std::int64_t>();
+    s.deadline_ms = IntegerOf<std::int64_t>(j.at("deadline_ms"));
+    s.finished_ms = IntegerOf<std::int64_t>(j.at("finished_ms"));
     s.reason = j.at("reason").get<std::string>();
     for (const auto& [name, bj] : j.at("branches").items()) {
       TccBranchState& b = s.branches[name];
@@ -315,10 +316,18 @@ Result<TccState> TccStateFromJson(const Json& j, const DefinitionCatalog* catalo
     }
     for (const auto& [id, cj] : j.at("commands").items()) {
       s.commands[id] = CommandRef{cj.at("branch").get<std::string>(), cj.at("phase").get<std::string>(),
-                                  cj.at("attempt").get<int>(), cj.at("answered").get<bool>()};
+                                  IntegerOf<int>(cj.at("attempt")), cj.at("answered").get<bool>()};
     }
     s.finals = FinalCommands::FromJson(j.at("finals"), s.tcc_id);
     if (s.started) s.definition = Resolve(s, catalog);
+    if (!s.started && (!s.branches.empty() || !s.commands.empty())) {
+      return Status::Corruption("tcc snapshot of a tcc not yet started has branches or commands");
+    }
+    if (s.definition) {  // a started tcc whose definition is known: its branches are the definition's
+      const dsl::Definition& def = s.definition->definition;
+      Status parts = CheckPartsAgainstDefinition(def.branches, s.branches, s.commands, "branch", def.name);
+      if (!parts.ok()) return Status::Corruption("tcc " + parts.message());
+    }
     return s;
   } catch (const Json::exception& e) {
     return Status::Corruption(std::string("tcc snapshot: ") + e.what());

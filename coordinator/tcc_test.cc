@@ -175,5 +175,17 @@ TEST_F(TccTest, ASnapshotRestoresTheReplayedState) {
   EXPECT_EQ(TccAggregate::Unbox(**restored).status(), TccStatus::kCancelling);
 }
 
+TEST_F(TccTest, ASnapshotWhoseBranchesDisagreeWithTheDefinitionIsCorruption) {
+  TccInstance t = NewTransfer();
+  Json snapshot = TccStateToJson(t.state());
+  Json missing = snapshot;
+  missing["branches"].erase("credit");
+  EXPECT_EQ(t.behavior().Restore(missing).status().code(), StatusCode::kCorruption);
+  Json unknown_command = snapshot;
+  unknown_command["commands"]["t-1/fee/try"] = {{"branch", "fee"}, {"phase", "try"}, {"attempt", 1}, {"answered", false}};
+  EXPECT_EQ(t.behavior().Restore(unknown_command).status().code(), StatusCode::kCorruption);
+  EXPECT_TRUE(t.behavior().Restore(snapshot).ok());
+}
+
 }  // namespace
 }  // namespace sagad::coordinator
