@@ -22,10 +22,10 @@ void InstanceOrigin::WriteSnapshot(Json& j) const {
 
 void InstanceOrigin::ReadSnapshot(const Json& j) {
   definition_name = j.at("definition").get<std::string>();
-  definition_version = j.at("version").get<int>();
+  definition_version = IntegerOf<int>(j.at("version"));
   definition_hash = j.at("hash").get<std::string>();
   key = j.at("key").get<std::string>();
-  started_ms = j.at("started_ms").get<std::int64_t>();
+  started_ms = IntegerOf<std::int64_t>(j.at("started_ms"));
 }
 
 std::shared_ptr<const CatalogEntry> InstanceOrigin::Resolve(const DefinitionCatalog* catalog) const {

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "core/status.h"
 
@@ -22,6 +25,24 @@ Result<Json> ParseJson(std::string_view text, int max_depth = kMaxJsonDepth);
 // For JSON this process wrote itself (stored payloads): no depth callback,
 // which roughly halves the cost. InvalidArgument if it is not JSON after all.
 Result<Json> ParseStoredJson(std::string_view text);
+
+// The integer `value` holds, as T, for decoders of stored documents (their
+// Json::exception is their Corruption). Throws Json::type_error when it holds
+// no integer and Json::out_of_range when T cannot represent it: get<int>()
+// would cast a floating-point value, undefined behaviour beyond int's range
+// (found by the snapshot fuzzer: 1.4e68 read as a step's attempts).
+template <typename T>
+T IntegerOf(const Json& value) {
+  static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
+  if (!value.is_number_integer()) {
+    throw Json::type_error::create(302, std::string("type must be an integer, but is ") + value.type_name(), &value);
+  }
+  bool fits = value.is_number_unsigned() ? std::in_range<T>(value.get<std::uint64_t>())
+                                         : std::in_range<T>(value.get<std::int64_t>());
+  if (!fits) throw Json::out_of_range::create(406, "integer " + value.dump() + " is out of range", &value);
+  return value.is_number_unsigned() ? static_cast<T>(value.get<std::uint64_t>())
+                                    : static_cast<T>(value.get<std::int64_t>());
+}
 
 // Compact serialisation; invalid UTF-8 is replaced rather than thrown.
 std::string DumpJson(const Json& value);
