@@ -411,7 +411,7 @@ Result<SagaState> SagaStateFromJson(const Json& j, const DefinitionCatalog* cata
       st.compensation_attempts = IntegerOf<int>(sj.at("compensation_attempts"));
       st.budget_base = IntegerOf<int>(sj.at("budget_base"));
       st.compensation_budget_base = IntegerOf<int>(sj.at("compensation_budget_base"));
-      st.compensation_revision = sj.value("compensation_revision", 1);
+      st.compensation_revision = IntegerOr(sj, "compensation_revision", 1);
       st.compensation_refused = sj.value("compensation_refused", false);
       st.forward_target = sj.value("forward_target", "");
       st.last_error = sj.at("last_error").get<std::string>();

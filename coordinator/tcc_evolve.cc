@@ -256,7 +256,7 @@ TccAction ActionFromJson(const Json& j, const std::string& id) {
   TccAction a;
   a.attempts = IntegerOf<int>(j.at("attempts"));
   a.budget_base = IntegerOf<int>(j.at("budget_base"));
-  a.revision = j.value("revision", 1);
+  a.revision = IntegerOr(j, "revision", 1);
   a.done = j.at("done").get<bool>();
   a.refused = j.value("refused", false);
   a.stuck = j.at("stuck").get<bool>();

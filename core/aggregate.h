@@ -143,7 +143,15 @@ class AggregateDefinition final : public AggregateBehavior {
   // loader replays the events instead), not called through an empty function.
   Result<std::unique_ptr<StateBox>> Restore(const Json& snapshot) const override {
     if (!from_snapshot_) return Status::Corruption("aggregate type " + type_ + " takes no snapshots");
-    Result<State> state = from_snapshot_(snapshot);
+    // A decoder that reads a field of the wrong type or range throws
+    // (get<T>(), IntegerOf): that snapshot is as unusable as one it refuses.
+    std::optional<Result<State>> decoded;
+    try {
+      decoded.emplace(from_snapshot_(snapshot));
+    } catch (const Json::exception& e) {
+      return Status::Corruption("snapshot of " + type_ + " is unusable: " + e.what());
+    }
+    Result<State>& state = *decoded;
     if (!state.ok()) return state.status();
     return std::unique_ptr<StateBox>(std::make_unique<TypedStateBox<State>>(std::move(state).value()));
   }

@@ -44,6 +44,13 @@ T IntegerOf(const Json& value) {
                                     : static_cast<T>(value.get<std::int64_t>());
 }
 
+// IntegerOf<T>(object[key]), or `fallback` when the object has no `key`.
+template <typename T>
+T IntegerOr(const Json& object, const char* key, T fallback) {
+  auto it = object.find(key);
+  return it == object.end() ? fallback : IntegerOf<T>(*it);
+}
+
 // Compact serialisation; invalid UTF-8 is replaced rather than thrown.
 std::string DumpJson(const Json& value);
 

@@ -51,7 +51,7 @@ std::shared_ptr<AggregateDefinition<BankAccount>> MakeBankAccountType() {
       .Snapshots([](const BankAccount& a) { return Json{{"balance", a.balance}, {"operations", a.operations}}; },
                  [](const Json& j) -> Result<BankAccount> {
                    if (!j.is_object() || !j.contains("balance")) return Status::Corruption("bad account snapshot");
-                   return BankAccount{j["balance"].get<std::int64_t>(), j.value("operations", std::int64_t{0})};
+                   return BankAccount{IntegerOf<std::int64_t>(j.at("balance")), IntegerOr(j, "operations", std::int64_t{0})};
                  });
   return type;
 }
