@@ -13,6 +13,10 @@
 #   SAGAD_SKIP_INSTALL=1        do not touch packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache hashes paths below the checkout relative to it (and not the build
+# directory's path), so another clone of the tree, CI's or a second work
+# tree, reuses the objects this one compiled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 BUILD_DIR=${SAGAD_BUILD_DIR:-build}
 mode=suite
