@@ -133,7 +133,10 @@ TEST_F(SampleTest, EveryCommandTheSagaFilesSendIsRouted) {
   Result<std::vector<Participant>> participants = MakeSampleParticipants();
   ASSERT_TRUE(participants.ok());
   for (const char* file : {"place_order.saga", "transfer.saga"}) {
-    for (const dsl::CommandSpec* spec : CommandsOf(LoadDefinition(file))) {
+    // Kept alive for the loop: CommandsOf points into it (a temporary here was
+    // freed before the loop ran; found by ASan).
+    const dsl::Definition definition = LoadDefinition(file);
+    for (const dsl::CommandSpec* spec : CommandsOf(definition)) {
       const Participant* p = nullptr;
       for (const Participant& candidate : *participants) {
         if (candidate.name() == spec->participant()) p = &candidate;
