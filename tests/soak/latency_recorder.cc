@@ -22,6 +22,11 @@ void LatencyRecorder::Failed(const std::string& what) {
   if (first_failures_.size() < kKeptFailures) first_failures_.push_back(what);
 }
 
+void LatencyRecorder::Shed() {
+  std::lock_guard lock(mu_);
+  ++current_.shed;
+}
+
 WindowAnswers LatencyRecorder::Take() {
   std::lock_guard lock(mu_);
   WindowAnswers taken = std::move(current_);

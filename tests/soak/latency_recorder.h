@@ -16,12 +16,14 @@ namespace sagad::soak {
 struct WindowAnswers {
   std::vector<std::uint32_t> latencies_us;  // accepted starts
   std::size_t errors = 0;                   // refused or failed starts
+  std::size_t shed = 0;                     // refused by sagad's admission (503), where the run expects it
 };
 
 class LatencyRecorder {
  public:
   void Accepted(std::chrono::microseconds latency);
   void Failed(const std::string& what);
+  void Shed();
 
   // What was answered since the last Take.
   WindowAnswers Take();

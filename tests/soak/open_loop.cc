@@ -21,16 +21,19 @@ void OpenLoop::Join() {
 
 void OpenLoop::Connection() {
   // No retry on this connection: a refused start, a 503 or a broken
-  // connection is an error of the soak, not something to paper over.
+  // connection is an error of the soak (or, under --overload, a 503 is load
+  // shed and counted apart), not something to paper over.
   sample::driver::HttpClient client(options_.server, std::chrono::milliseconds(0));
   for (std::uint64_t i = next_++; i < options_.count; i = next_++) {
     auto due = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(i / options_.rate));
     std::this_thread::sleep_until(due);
-    Status sent = send_(client, i);
-    if (sent.ok()) {
-      recorder_->Accepted(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - due));
+    Result<Answered> sent = send_(client, i);
+    if (!sent.ok()) {
+      recorder_->Failed(sent.status().message());
+    } else if (*sent == Answered::kShed) {
+      recorder_->Shed();
     } else {
-      recorder_->Failed(sent.message());
+      recorder_->Accepted(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - due));
     }
   }
   closing_.wait(false);

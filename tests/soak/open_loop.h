@@ -28,8 +28,13 @@ struct OpenLoopOptions {
   std::uint64_t count = 0;  // requests in all
 };
 
-// Sends request `index` on `client`; OK when the server accepted it.
-using SendRequest = std::function<Status(sample::driver::HttpClient& client, std::uint64_t index)>;
+// How the server answered a request it did not fail.
+enum class Answered {
+  kAccepted,
+  kShed,  // refused for now to protect itself (503 + Retry-After), where the caller expects that
+};
+// Sends request `index` on `client`; an error when the request failed.
+using SendRequest = std::function<Result<Answered>(sample::driver::HttpClient& client, std::uint64_t index)>;
 
 class OpenLoop {
  public:

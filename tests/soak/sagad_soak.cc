@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   app.add_option("--sagad-flag", o.sagad_flags,
                  "a flag for sagad, its value as the next --sagad-flag (e.g. --sagad-flag=--cache-per-shard "
                  "--sagad-flag=2000)");
+  app.add_flag("--overload", o.overload,
+               "offer more than sagad can take: a 503 start is load shed (counted, not resent, no saga to wait for), "
+               "not a failure; the summary adds shed= and admitted_per_s=");
   app.add_flag("--keep", o.keep, "keep the store and sagad's log (their directory is printed)");
   CLI11_PARSE(app, argc, argv);
   return sagad::soak::RunSoak(o);

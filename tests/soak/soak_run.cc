@@ -103,19 +103,18 @@ class SoakRun {
   std::vector<Window> Load(const participants::HttpUrl& server, SoakWorkload& workload, std::uint64_t starts,
                            crash::SagadProcess& sagad) {
     LatencyRecorder recorder;
-    auto send = [&](driver::HttpClient& client, std::uint64_t i) -> Status {
+    auto send = [&](driver::HttpClient& client, std::uint64_t i) -> Result<Answered> {
       SagaStart start = workload.At(i);
       Result<driver::HttpAnswer> answer = client.Post(start.target, start.body);
-      Status status = answer.ok() ? Status::Ok() : answer.status();
-      if (answer.ok() && answer->status != 200 && answer->status != 201) {
-        status = Status::Internal("POST " + start.target + " answered " + std::to_string(answer->status) + ": " +
-                                  answer->body.dump());
-      }
-      if (!status.ok()) refusals_.Add(i);
-      return status;
+      if (answer.ok() && (answer->status == 200 || answer->status == 201)) return Answered::kAccepted;
+      refusals_.Add(i);
+      if (!answer.ok()) return answer.status();
+      if (o_.overload && answer->status == 503) return Answered::kShed;
+      return Status::Internal("POST " + start.target + " answered " + std::to_string(answer->status) + ": " +
+                              answer->body.dump());
     };
-    if (o_.verbose) std::printf("%8s %9s %6s %8s %8s %8s %5s\n", "t_s", "accepted", "errors", "p50_ms", "p99_ms",
-                                "rss_mb", "fds");
+    if (o_.verbose) std::printf("%8s %9s %6s %6s %8s %8s %8s %5s\n", "t_s", "accepted", "shed", "errors", "p50_ms",
+                                "p99_ms", "rss_mb", "fds");
     std::vector<Window> windows;
     OpenLoop load({.server = server, .connections = o_.connections, .rate = o_.rate, .count = starts}, send,
                   &recorder);
@@ -132,6 +131,7 @@ class SoakRun {
       Window w{.end_s = static_cast<double>(second), .rss_bytes = stats->rss_bytes, .open_fds = stats->open_fds};
       w.answers = recorder.Take();
       accepted += w.answers.latencies_us.size();
+      shed_ += w.answers.shed;
       w.accepted_total = accepted;
       if (o_.verbose) Print(w);
       windows.push_back(std::move(w));
@@ -139,19 +139,22 @@ class SoakRun {
     // Starts still in flight at the end belong to the last window: a backlog
     // then shows in its latency.
     load.Join();
+    load_seconds_ = std::chrono::duration<double>(Clock::now() - load.started_at()).count();
     WindowAnswers rest = recorder.Take();
     Window& last = windows.back();
     last.answers.latencies_us.insert(last.answers.latencies_us.end(), rest.latencies_us.begin(),
                                      rest.latencies_us.end());
     last.answers.errors += rest.errors;
+    last.answers.shed += rest.shed;
+    shed_ += rest.shed;
     last.accepted_total += rest.latencies_us.size();
     failures_seen_ = recorder.FirstFailures();
     return windows;
   }
 
   void Print(const Window& w) {
-    std::printf("%8.0f %9llu %6zu %8.1f %8.1f %8.1f %5d\n", w.end_s, static_cast<unsigned long long>(w.accepted_total),
-                w.answers.errors, PercentileMs(w.answers.latencies_us, 0.5), PercentileMs(w.answers.latencies_us, 0.99),
+    std::printf("%8.0f %9llu %6zu %6zu %8.1f %8.1f %8.1f %5d\n", w.end_s,
+                static_cast<unsigned long long>(w.accepted_total), w.answers.shed, w.answers.errors, PercentileMs(w.answers.latencies_us, 0.5), PercentileMs(w.answers.latencies_us, 0.99),
                 w.rss_bytes / kMiB, w.open_fds);
     std::fflush(stdout);
   }
@@ -171,16 +174,30 @@ class SoakRun {
     for (const std::string& f : failures) std::printf("soak: FAIL: %s\n", f.c_str());
     std::printf(
         "soak: seconds=%d rate=%.0f sagas=%llu rss_mb=%.1f->%.1f (%+.0f B/start) fds=%d->%d p99_ms=%.1f->%.1f "
-        "(worst second %.0f) verdict=%s\n",
+        "(worst second %.0f)%s verdict=%s\n",
         o_.seconds, o_.rate, static_cast<unsigned long long>(sagas), v.second.rss_bytes / kMiB,
         v.last.rss_bytes / kMiB, v.rss_bytes_per_start, v.second.open_fds, v.last.open_fds, v.second.p99_ms,
-        v.last.p99_ms, std::max(v.second.worst_p99_ms, v.last.worst_p99_ms), failures.empty() ? "ok" : "FAIL");
+        v.last.p99_ms, std::max(v.second.worst_p99_ms, v.last.worst_p99_ms), Overload(sagas).c_str(),
+        failures.empty() ? "ok" : "FAIL");
+  }
+
+  // What an overload run adds to the summary: the starts shed, and the rate
+  // sagad admitted them at (over the time until the last start was answered:
+  // a backlog that outlasts --seconds lowers it).
+  std::string Overload(std::uint64_t sagas) const {
+    if (!o_.overload) return "";
+    char line[96];
+    std::snprintf(line, sizeof line, " shed=%llu admitted_per_s=%.0f", static_cast<unsigned long long>(shed_),
+                  static_cast<double>(sagas) / load_seconds_);
+    return line;
   }
 
   const SoakOptions& o_;
   fs::path dir_;
   Refusals refusals_;
   std::vector<std::string> failures_seen_;
+  std::uint64_t shed_ = 0;
+  double load_seconds_ = 1;  // from the first start due to the last answered
 };
 
 }  // namespace

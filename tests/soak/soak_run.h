@@ -6,6 +6,8 @@
 //
 //   soak: seconds=S rate=R sagas=N rss_mb=A->B fds=C->D p99_ms=E->F verdict=ok
 //
+// (with --overload also shed=K admitted_per_s=X).
+//
 // where each A->B is the second quarter's figure, then the last quarter's
 // (medians of its one-second samples; growth_verdict.h).
 #pragma once
@@ -27,6 +29,10 @@ struct SoakOptions {
   int end_limit_s = 120;  // for the started sagas to end after the load
   bool verbose = false;   // the table of every window
   bool keep = false;      // keep the store and sagad's log
+  // An offered rate sagad is not expected to keep up with: a 503 start is
+  // load shed (counted and reported, not resent, no saga to wait for), not
+  // a failure; the admitted starts are judged as usual.
+  bool overload = false;
   std::vector<std::string> sagad_flags;  // more flags for sagad: {"--cache-per-shard", "2000"}
   GrowthLimits limits;
 };
