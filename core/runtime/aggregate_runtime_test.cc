@@ -408,6 +408,9 @@ class RuntimeOnBackend : public ::testing::TestWithParam<std::string> {
   AggregateRegistry registry_;
   std::string dir_;
   std::unique_ptr<EventStore> store_;
+  // A store wrapping store_ that a test runs the runtime through: declared
+  // before runtime_, so it outlives the runtime, which calls it until it stops.
+  std::unique_ptr<EventStore> wrapper_;
   std::unique_ptr<AggregateRuntime> runtime_;
 };
 
@@ -436,11 +439,16 @@ class LosesOutcomes final : public ForwardingEventStore {
 };
 
 TEST_P(RuntimeOnBackend, AppendsWhoseOutcomeIsLostAreAnsweredAsTheyLanded) {
-  LosesOutcomes lossy(store_.get());
+  // Owned by the fixture: a local here was destroyed at the end of the test
+  // while the runtime's committer could still call it (a crash one run in
+  // about twenty).
+  auto owned = std::make_unique<LosesOutcomes>(store_.get());
+  LosesOutcomes& lossy = *owned;
+  wrapper_ = std::move(owned);
   RuntimeOptions options;
   options.shards = 2;
   options.unknown_outcome_pause_ms = 1;
-  StartRuntime(options, &lossy);
+  StartRuntime(options, wrapper_.get());
   std::map<std::string, std::int64_t> deposited;
   for (int i = 0; i < 60; ++i) {
     std::string account = "a-" + std::to_string(i % 5);
@@ -741,12 +749,14 @@ TEST_P(RuntimeOnBackend, ASnapshotOfATypeThatTakesNoneIsIgnoredAndItsEventsRepla
 }
 
 TEST_P(RuntimeOnBackend, ACacheOfOneAggregatePerShardReloadsAndStaysCorrect) {
-  CountingStore counting(store_.get());
+  auto owned = std::make_unique<CountingStore>(store_.get());  // outlives the runtime (wrapper_)
+  CountingStore& counting = *owned;
+  wrapper_ = std::move(owned);
   RuntimeOptions options;
   options.shards = 2;
   options.cache_capacity_per_shard = 1;
   options.snapshot_every = 4;
-  StartRuntime(options, &counting);
+  StartRuntime(options, wrapper_.get());
 
   constexpr int kAccounts = 20;
   std::mt19937 rng(7);
