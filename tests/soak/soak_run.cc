@@ -88,7 +88,9 @@ class SoakRun {
 
     Verdict verdict = Judge(windows, o_.limits);
     failures.insert(failures.begin(), verdict.failures.begin(), verdict.failures.end());
-    Report(verdict, windows.back().accepted_total, failures);
+    std::uint64_t shed = 0;
+    for (const Window& w : windows) shed += w.answers.shed;
+    Report(verdict, windows.back().accepted_total, shed, failures);
     return failures.empty() ? 0 : 1;
   }
 
@@ -131,7 +133,6 @@ class SoakRun {
       Window w{.end_s = static_cast<double>(second), .rss_bytes = stats->rss_bytes, .open_fds = stats->open_fds};
       w.answers = recorder.Take();
       accepted += w.answers.latencies_us.size();
-      shed_ += w.answers.shed;
       w.accepted_total = accepted;
       if (o_.verbose) Print(w);
       windows.push_back(std::move(w));
@@ -146,7 +147,6 @@ class SoakRun {
                                      rest.latencies_us.end());
     last.answers.errors += rest.errors;
     last.answers.shed += rest.shed;
-    shed_ += rest.shed;
     last.accepted_total += rest.latencies_us.size();
     failures_seen_ = recorder.FirstFailures();
     return windows;
@@ -154,7 +154,8 @@ class SoakRun {
 
   void Print(const Window& w) {
     std::printf("%8.0f %9llu %6zu %6zu %8.1f %8.1f %8.1f %5d\n", w.end_s,
-                static_cast<unsigned long long>(w.accepted_total), w.answers.shed, w.answers.errors, PercentileMs(w.answers.latencies_us, 0.5), PercentileMs(w.answers.latencies_us, 0.99),
+                static_cast<unsigned long long>(w.accepted_total), w.answers.shed, w.answers.errors,
+                PercentileMs(w.answers.latencies_us, 0.5), PercentileMs(w.answers.latencies_us, 0.99),
                 w.rss_bytes / kMiB, w.open_fds);
     std::fflush(stdout);
   }
@@ -169,7 +170,7 @@ class SoakRun {
     }
   }
 
-  void Report(const Verdict& v, std::uint64_t sagas, const std::vector<std::string>& failures) {
+  void Report(const Verdict& v, std::uint64_t sagas, std::uint64_t shed, const std::vector<std::string>& failures) {
     for (const std::string& f : failures_seen_) std::printf("soak: a failed start: %s\n", f.c_str());
     for (const std::string& f : failures) std::printf("soak: FAIL: %s\n", f.c_str());
     std::printf(
@@ -177,17 +178,17 @@ class SoakRun {
         "(worst second %.0f)%s verdict=%s\n",
         o_.seconds, o_.rate, static_cast<unsigned long long>(sagas), v.second.rss_bytes / kMiB,
         v.last.rss_bytes / kMiB, v.rss_bytes_per_start, v.second.open_fds, v.last.open_fds, v.second.p99_ms,
-        v.last.p99_ms, std::max(v.second.worst_p99_ms, v.last.worst_p99_ms), Overload(sagas).c_str(),
+        v.last.p99_ms, std::max(v.second.worst_p99_ms, v.last.worst_p99_ms), Overload(sagas, shed).c_str(),
         failures.empty() ? "ok" : "FAIL");
   }
 
   // What an overload run adds to the summary: the starts shed, and the rate
   // sagad admitted them at (over the time until the last start was answered:
   // a backlog that outlasts --seconds lowers it).
-  std::string Overload(std::uint64_t sagas) const {
+  std::string Overload(std::uint64_t sagas, std::uint64_t shed) const {
     if (!o_.overload) return "";
     char line[96];
-    std::snprintf(line, sizeof line, " shed=%llu admitted_per_s=%.0f", static_cast<unsigned long long>(shed_),
+    std::snprintf(line, sizeof line, " shed=%llu admitted_per_s=%.0f", static_cast<unsigned long long>(shed),
                   static_cast<double>(sagas) / load_seconds_);
     return line;
   }
@@ -196,7 +197,6 @@ class SoakRun {
   fs::path dir_;
   Refusals refusals_;
   std::vector<std::string> failures_seen_;
-  std::uint64_t shed_ = 0;
   double load_seconds_ = 1;  // from the first start due to the last answered
 };
 
